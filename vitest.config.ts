@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['packages/*/tests/**/*.test.ts', 'examples/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    env: { AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+    pool: 'forks',
+  },
+});
