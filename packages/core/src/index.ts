@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 export * from './checkpoints.js';
 export * from './clock.js';
+export * from './container.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './logger.js';

@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+import { type CheckpointStore, FileCheckpointStore, MemoryCheckpointStore } from './checkpoints.js';
+import { type Clock, systemClock } from './clock.js';
+import { DEFAULT_EVENT_OPTIONS, EventLog, type EventLogOptions } from './events.js';
+import { type Logger, silentLogger } from './logger.js';
+import type { PluginContext } from './plugin.js';
+import { Statistics } from './statistics.js';
+import { Tokens } from './tokens.js';
+
+export interface RunMode {
+  once: boolean;
+  dryRun: boolean;
+}
+
+export interface PipelineServices {
+  /** Folder for checkpoints, events and claims. */
+  stateDir: string;
+  logger?: Logger;
+  clock?: Clock;
+  events?: Partial<EventLogOptions>;
+  mode?: Partial<RunMode>;
+  /** The parsed pipeline definition, when there is one. */
+  config?: unknown;
+}
+
+/**
+ * One child container per pipeline: every core service is a fresh instance bound to the pipeline's state
+ * folder, so two pipelines (or two tests) in one process never share statistics, events or checkpoints.
+ */
+export function createPipelineContainer(services: PipelineServices, parent: DependencyContainer = rootContainer) {
+  const child = parent.createChildContainer();
+  const mode: RunMode = { once: false, dryRun: false, ...services.mode };
+  const clock = services.clock ?? systemClock;
+  const fileStore = new FileCheckpointStore(join(services.stateDir, 'checkpoints'));
+  const checkpoints: CheckpointStore = mode.dryRun ? new MemoryCheckpointStore(fileStore) : fileStore;
+  const eventOptions: EventLogOptions = {
+    ...DEFAULT_EVENT_OPTIONS,
+    ...services.events,
+    file: mode.dryRun ? undefined : (services.events?.file ?? join(services.stateDir, 'events.jsonl')),
+  };
+  child.register(Tokens.Logger, { useValue: services.logger ?? silentLogger() });
+  child.register(Tokens.Clock, { useValue: clock });
+  child.register(Tokens.Statistics, { useValue: new Statistics() });
+  child.register(Tokens.Events, { useValue: new EventLog(eventOptions, clock) });
+  child.register(Tokens.Checkpoints, { useValue: checkpoints });
+  child.register(Tokens.RunMode, { useValue: mode });
+  child.register(Tokens.Config, { useValue: services.config ?? {} });
+  return child;
+}
+
+/** Builds the context a plugin factory receives; `stateDir` is `<state>/<id>`. */
+export function createPluginContext(
+  container: DependencyContainer,
+  id: string,
+  options: { baseDir: string; stateDir: string },
+): PluginContext {
+  const mode = container.resolve<RunMode>(Tokens.RunMode);
+  const pluginStateDir = join(options.stateDir, id.replace(/[^A-Za-z0-9_.-]/g, '_'));
+  return {
+    container,
+    id,
+    baseDir: options.baseDir,
+    get stateDir() {
+      mkdirSync(pluginStateDir, { recursive: true });
+      return pluginStateDir;
+    },
+    mode: { once: mode.once, dryRun: mode.dryRun },
+  };
+}
+
+/** Typed accessors for the core services of a container. */
+export function coreServices(container: DependencyContainer) {
+  return {
+    logger: container.resolve<Logger>(Tokens.Logger),
+    clock: container.resolve<Clock>(Tokens.Clock),
+    statistics: container.resolve<Statistics>(Tokens.Statistics),
+    events: container.resolve<EventLog>(Tokens.Events),
+    checkpoints: container.resolve<CheckpointStore>(Tokens.Checkpoints),
+    mode: container.resolve<RunMode>(Tokens.RunMode),
+  };
+}
