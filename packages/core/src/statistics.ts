@@ -71,8 +71,12 @@ export class Statistics {
   private readonly gauges = new Map<string, Series<number>>();
   private readonly histograms = new Map<string, Series<HistogramValue>>();
 
+  /**
+   * Raises a counter. Counters only go up (Prometheus `rate()` reads a decrease as a restart), so zero,
+   * negative and non-finite amounts are ignored.
+   */
   add(name: string, labels: Labels = {}, amount = 1): void {
-    if (amount === 0) return;
+    if (!(amount > 0) || amount === Number.POSITIVE_INFINITY) return;
     const key = seriesKey(name, labels);
     const series = this.counters.get(key);
     if (series) series.value += amount;
@@ -91,14 +95,19 @@ export class Statistics {
     this.set(name, labels, (this.gauges.get(seriesKey(name, labels))?.value ?? 0) + delta);
   }
 
+  /**
+   * Records one observation in a histogram. `buckets` (ascending upper bounds) only count when the series is
+   * created; values above the last bound are counted in `count` and `sum` only (the `+Inf` bucket).
+   */
   observe(name: string, labels: Labels, value: number, buckets: number[] = LATENCY_BUCKETS): void {
+    if (!Number.isFinite(value)) return;
     const key = seriesKey(name, labels);
     let series = this.histograms.get(key);
     if (!series) {
       series = {
         name,
         labels: { ...labels },
-        value: { buckets, counts: new Array(buckets.length).fill(0), sum: 0, count: 0 },
+        value: { buckets: [...buckets], counts: new Array(buckets.length).fill(0), sum: 0, count: 0 },
       };
       this.histograms.set(key, series);
     }
@@ -127,9 +136,10 @@ export class Statistics {
     return sum;
   }
 
+  /** A deep copy of every series, safe to keep while the statistics move on. */
   snapshot(): StatisticsSnapshot {
     const copy = <T>(map: Map<string, Series<T>>) =>
-      [...map.values()].map((s) => ({ name: s.name, labels: s.labels, value: structuredClone(s.value) }));
+      [...map.values()].map((s) => ({ name: s.name, labels: { ...s.labels }, value: structuredClone(s.value) }));
     return {
       at: Date.now(),
       counters: copy(this.counters),
@@ -142,4 +152,44 @@ export class Statistics {
 function matches(labels: Labels, filter: Labels): boolean {
   for (const [key, value] of Object.entries(filter)) if (labels[key] !== value) return false;
   return true;
+}
+
+/**
+ * Estimates the `q`-quantile (0..1) of a histogram the way Prometheus' `histogram_quantile()` does: find the
+ * bucket holding the rank and interpolate linearly inside it. `undefined` when the histogram is empty; the
+ * last finite bound when the rank falls in the `+Inf` bucket.
+ */
+export function histogramQuantile(histogram: HistogramValue, q: number): number | undefined {
+  if (histogram.count <= 0) return undefined;
+  const rank = Math.min(Math.max(q, 0), 1) * histogram.count;
+  let below = 0;
+  for (let i = 0; i < histogram.buckets.length; i++) {
+    const inBucket = histogram.counts[i];
+    if (inBucket > 0 && below + inBucket >= rank) {
+      const lower = i === 0 ? 0 : histogram.buckets[i - 1];
+      return lower + (histogram.buckets[i] - lower) * ((rank - below) / inBucket);
+    }
+    below += inBucket;
+  }
+  return histogram.buckets[histogram.buckets.length - 1];
+}
+
+/** Sums histograms with the same bucket bounds (e.g. every stream's put latency); `undefined` when none. */
+export function mergeHistograms(histograms: readonly HistogramValue[]): HistogramValue | undefined {
+  if (histograms.length === 0) return undefined;
+  const merged: HistogramValue = {
+    buckets: [...histograms[0].buckets],
+    counts: new Array(histograms[0].buckets.length).fill(0),
+    sum: 0,
+    count: 0,
+  };
+  for (const histogram of histograms) {
+    if (histogram.buckets.join() !== merged.buckets.join()) continue;
+    histogram.counts.forEach((count, i) => {
+      merged.counts[i] += count;
+    });
+    merged.sum += histogram.sum;
+    merged.count += histogram.count;
+  }
+  return merged;
 }
