@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { DependencyContainer } from 'tsyringe';
+import { stringify } from 'yaml';
+import { type LoadedPipeline, loadPipelineFile, parsePipeline } from './config.js';
+import { coreServices, createPipelineContainer, createPluginContext } from './container.js';
+import { attributeError } from './errors.js';
+import { createLogger, type Logger } from './logger.js';
+import type { PluginDefinition, Sink, Source, Transformer } from './plugin.js';
+import { PluginRegistry } from './registry.js';
+import { type Part, PipelineRunner, type RunnerOptions, type RunSummary } from './runner.js';
+import { JsonLinesSink, nullSink, stdoutSink } from './sinks/stdout.js';
+
+/** The plugins core itself provides. */
+export const corePlugins: PluginDefinition[] = [stdoutSink as PluginDefinition, nullSink as PluginDefinition];
+
+export interface PipelineOptions extends RunnerOptions {
+  /** Process what is present and end. */
+  once?: boolean;
+  /** Print records as JSON lines to `dryRunOutput` (default stdout); send nothing, move no input file. */
+  dryRun?: boolean;
+  dryRunOutput?: Writable;
+  logger?: Logger;
+}
+
+/** A pipeline built from a definition: plugins created in one child container, ready to `run()`. */
+export class Pipeline {
+  private constructor(
+    readonly loaded: LoadedPipeline,
+    readonly container: DependencyContainer,
+    readonly runner: PipelineRunner,
+  ) {}
+
+  /** Loads a YAML pipeline file and builds it. */
+  static async fromFile(file: string, registry: PluginRegistry, options: PipelineOptions = {}): Promise<Pipeline> {
+    return Pipeline.build(await loadPipelineFile(file, registry), registry, options);
+  }
+
+  /**
+   * Builds a pipeline from a plain object of the same shape as the YAML file (for library use).
+   * Relative paths resolve against `baseDir` (default: the working directory).
+   */
+  static async fromDefinition(
+    definition: Record<string, unknown>,
+    options: PipelineOptions & { plugins?: PluginDefinition[]; registry?: PluginRegistry; baseDir?: string } = {},
+  ): Promise<Pipeline> {
+    const registry = options.registry ?? new PluginRegistry().registerAll(corePlugins);
+    for (const plugin of options.plugins ?? []) if (!registry.has(plugin.kind, plugin.type)) registry.register(plugin);
+    const pseudoFile = `${options.baseDir ?? process.cwd()}/<inline pipeline>`;
+    return Pipeline.build(await parsePipeline(stringify(definition), pseudoFile, registry, {}), registry, options);
+  }
+
+  static async build(loaded: LoadedPipeline, registry: PluginRegistry, options: PipelineOptions): Promise<Pipeline> {
+    const { definition } = loaded;
+    const dryRun = options.dryRun ?? false;
+    if (!dryRun) mkdirSync(loaded.stateDir, { recursive: true });
+    const logger = options.logger ?? createLogger(definition.log);
+    const container = createPipelineContainer({
+      stateDir: loaded.stateDir,
+      logger,
+      events: definition.events,
+      mode: { once: options.once ?? false, dryRun },
+      config: definition,
+    });
+    const create = async <T>(
+      kind: 'source' | 'transformer' | 'sink',
+      use: { type: string; id: string; options: object },
+    ) => {
+      const context = createPluginContext(container, use.id, { baseDir: loaded.baseDir, stateDir: loaded.stateDir });
+      try {
+        const instance = (await registry.get(kind, use.type).create(use.options, context)) as T;
+        return { id: use.id, type: use.type, instance } satisfies Part<T>;
+      } catch (error) {
+        throw attributeError(error, use.type, 'create');
+      }
+    };
+    const sources: Part<Source>[] = [];
+    for (const use of definition.sources) sources.push(await create<Source>('source', use));
+    const transformers: Part<Transformer>[] = [];
+    for (const use of definition.transformers) transformers.push(await create<Transformer>('transformer', use));
+    let sink = await create<Sink>('sink', definition.sink);
+    if (dryRun) {
+      // The real sink only prepares records (partition keys, limits); nothing is started or sent.
+      sink = { ...sink, instance: new JsonLinesSink(options.dryRunOutput ?? process.stdout, {}, sink.instance) };
+    }
+    const { statistics, events } = coreServices(container);
+    const runner = new PipelineRunner(
+      definition.name,
+      { sources, transformers, sink },
+      { logger, statistics, events },
+      options,
+    );
+    return new Pipeline(loaded, container, runner);
+  }
+
+  get services() {
+    return coreServices(this.container);
+  }
+
+  run(signal?: AbortSignal): Promise<RunSummary> {
+    return this.runner.run(signal);
+  }
+}

@@ -1,0 +1,174 @@
+import { createRequire } from 'node:module';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { PluginError } from './errors.js';
+import type { PluginDefinition, PluginKind } from './plugin.js';
+
+/** One option problem, with a JSON pointer relative to the plugin's `options`. */
+export interface OptionsProblem {
+  pointer: string;
+  message: string;
+}
+
+export type OptionsResult<O> = { ok: true; options: O } | { ok: false; problems: OptionsProblem[] };
+
+/** `/a/b` → `a.b`, `/items/0` → `items[0]`. */
+export function pointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+/** Turns ajv errors into one readable sentence each. */
+export function describeAjvErrors(errors: ErrorObject[] | null | undefined): OptionsProblem[] {
+  return (errors ?? []).map((error) => {
+    let pointer = error.instancePath;
+    let message = error.message ?? 'is invalid';
+    if (error.keyword === 'additionalProperties') {
+      const extra = (error.params as { additionalProperty: string }).additionalProperty;
+      pointer = `${pointer}/${extra}`;
+      message = 'is not a known option (check the spelling)';
+    } else if (error.keyword === 'required') {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      pointer = `${pointer}/${missing}`;
+      message = 'is required';
+    } else if (error.keyword === 'enum') {
+      message = `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    }
+    return { pointer, message };
+  });
+}
+
+const DEFINITION_KINDS: PluginKind[] = ['source', 'transformer', 'sink'];
+
+function isDefinition(value: unknown): value is PluginDefinition {
+  const candidate = value as PluginDefinition | undefined;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    DEFINITION_KINDS.includes(candidate.kind) &&
+    typeof candidate.type === 'string' &&
+    typeof candidate.create === 'function' &&
+    typeof candidate.optionsSchema === 'object'
+  );
+}
+
+/** A `type:` that names a module rather than a registered plugin: a path or an npm package name. */
+export function isModuleReference(type: string): boolean {
+  return /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/]|@)/.test(type) || /\.(m?js|cjs|ts)$/.test(type);
+}
+
+/**
+ * Maps YAML `type:` names to plugin definitions. An instance, never a global: tests and embedded pipelines
+ * each build their own. Duplicate types are refused unless `override` is set.
+ */
+export class PluginRegistry {
+  private readonly definitions = new Map<string, PluginDefinition>();
+  private readonly validators = new Map<PluginDefinition, ValidateFunction>();
+  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+
+  register(definition: PluginDefinition, options: { override?: boolean } = {}): this {
+    if (!isDefinition(definition)) {
+      throw new PluginError(
+        'PLUGIN_LOAD_FAILED',
+        'not a plugin definition: needs kind, type, optionsSchema and create()',
+      );
+    }
+    const key = `${definition.kind}:${definition.type}`;
+    if (this.definitions.has(key) && !options.override) {
+      throw new PluginError(
+        'PLUGIN_DUPLICATE',
+        `a ${definition.kind} plugin named "${definition.type}" is already registered (pass override to replace it)`,
+      );
+    }
+    this.definitions.set(key, definition);
+    return this;
+  }
+
+  registerAll(definitions: Iterable<PluginDefinition>, options: { override?: boolean } = {}): this {
+    for (const definition of definitions) this.register(definition, options);
+    return this;
+  }
+
+  has(kind: PluginKind, type: string): boolean {
+    return this.definitions.has(`${kind}:${type}`);
+  }
+
+  get<K extends PluginKind>(kind: K, type: string): PluginDefinition<K> {
+    const definition = this.definitions.get(`${kind}:${type}`);
+    if (!definition) {
+      const known = this.list(kind).map((d) => d.type);
+      throw new PluginError(
+        'PLUGIN_UNKNOWN',
+        `unknown ${kind} type "${type}"; known ${kind} types: ${known.length ? known.join(', ') : '(none)'}` +
+          ' — or give a path (./my-plugin.js) or a package name (@scope/name) to load one',
+      );
+    }
+    return definition as PluginDefinition<K>;
+  }
+
+  list(kind?: PluginKind): PluginDefinition[] {
+    return [...this.definitions.values()]
+      .filter((definition) => !kind || definition.kind === kind)
+      .sort((a, b) => a.kind.localeCompare(b.kind) || a.type.localeCompare(b.type));
+  }
+
+  /** Validates options against the plugin's schema and fills defaults (on a copy). */
+  validateOptions<O>(definition: PluginDefinition, options: unknown): OptionsResult<O> {
+    let validate = this.validators.get(definition);
+    if (!validate) {
+      validate = this.ajv.compile(definition.optionsSchema);
+      this.validators.set(definition, validate);
+    }
+    const copy = structuredClone(options ?? {});
+    return validate(copy)
+      ? { ok: true, options: copy as O }
+      : { ok: false, problems: describeAjvErrors(validate.errors) };
+  }
+
+  /**
+   * Loads a third-party plugin module (file path relative to `baseDir`, or package name resolved from `baseDir`)
+   * and registers every definition it exports (`default`, `plugins`, or named exports). Returns them.
+   */
+  async load(reference: string, baseDir: string): Promise<PluginDefinition[]> {
+    let module: Record<string, unknown>;
+    try {
+      const isPath = /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])/.test(reference);
+      const url = isPath
+        ? pathToFileURL(isAbsolute(reference) ? reference : resolve(baseDir, reference)).href
+        : pathToFileURL(createRequire(resolve(baseDir, 'package.json')).resolve(reference)).href;
+      module = (await import(url)) as Record<string, unknown>;
+    } catch (error) {
+      throw new PluginError(
+        'PLUGIN_LOAD_FAILED',
+        `cannot load plugin module "${reference}": ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const found = new Set<PluginDefinition>();
+    for (const value of Object.values(module)) {
+      if (isDefinition(value)) found.add(value);
+      else if (Array.isArray(value)) for (const item of value) if (isDefinition(item)) found.add(item);
+    }
+    if (found.size === 0) {
+      throw new PluginError(
+        'PLUGIN_LOAD_FAILED',
+        `module "${reference}" exports no plugin definition (export one made with definePlugin(), or a "plugins" array)`,
+      );
+    }
+    for (const definition of found) {
+      if (this.definitions.get(`${definition.kind}:${definition.type}`) !== definition) this.register(definition);
+    }
+    return [...found];
+  }
+
+  /** A copy with the same definitions, to extend without touching this one. */
+  clone(): PluginRegistry {
+    return new PluginRegistry().registerAll(this.definitions.values());
+  }
+}
