@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type EventLog, SEVERITY_RANK, type Severity } from '../events.js';
+import type { Logger } from '../logger.js';
+import type { Statistics } from '../statistics.js';
+import { DASHBOARD_SCRIPT, DASHBOARD_STYLE, dashboardHtml } from './dashboard-page.js';
+import { type HealthReport, healthHttpStatus, normaliseHealth } from './health.js';
+import { StatsHistory } from './history.js';
+import { PROMETHEUS_CONTENT_TYPE, renderProcessMetrics, renderPrometheus } from './prometheus.js';
+
+export interface StatusServerOptions {
+  /** Interface to bind; default `127.0.0.1` (the page and metrics carry no secrets, but stay local by default). */
+  host?: string;
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  statistics: Statistics;
+  events: EventLog;
+  health: () => HealthReport | Promise<HealthReport>;
+  logger: Logger;
+  /** Shown in the page title, e.g. the pipeline name. */
+  title?: string;
+  /** How often the dashboard history takes a sample. Default 1000 ms. */
+  sampleIntervalMs?: number;
+  /** How far back the dashboard history reaches. Default 900 s (15 minutes). */
+  historySeconds?: number;
+  /** Add Node.js process metrics (CPU, memory, event loop) from prom-client to `/metrics`. Default true. */
+  processMetrics?: boolean;
+}
+
+export interface StatusServer {
+  /** Base URL, e.g. `http://127.0.0.1:9464`. */
+  url: string;
+  history: StatsHistory;
+  close(): Promise<void>;
+}
+
+/** Rows `/events` returns when no `limit` is given, and at most. */
+const DEFAULT_EVENT_LIMIT = 200;
+const MAX_EVENT_LIMIT = 10_000;
+
+class BadRequest extends Error {}
+
+/**
+ * Starts the status server: `/metrics` (Prometheus text), `/health` (+ `/health/live`, `/health/ready`),
+ * `/events` (JSON rows, newest first; `limit`, `severity`, `minSeverity`, `code`), `/api/stats` (snapshot and
+ * rate history; `since` returns only newer samples) and `/`, a self-contained dashboard page.
+ */
+export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  const { statistics, events, logger } = options;
+  const host = options.host ?? '127.0.0.1';
+  const intervalMs = Math.max(100, options.sampleIntervalMs ?? 1000);
+  const history = new StatsHistory({
+    capacity: Math.ceil(((options.historySeconds ?? 900) * 1000) / intervalMs),
+  });
+  history.sample(statistics.snapshot());
+  const sampler = setInterval(() => history.sample(statistics.snapshot()), intervalMs);
+  sampler.unref();
+
+  const page = dashboardHtml(options.title ?? 'Offloader');
+  const contentSecurityPolicy = [
+    "default-src 'none'",
+    `script-src '${sha256(DASHBOARD_SCRIPT)}'`,
+    `style-src '${sha256(DASHBOARD_STYLE)}'`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+  const routes: Record<string, (url: URL, res: ServerResponse) => Promise<void> | void> = {
+    '/': (_url, res) =>
+      send(res, 200, 'text/html; charset=utf-8', page, { 'Content-Security-Policy': contentSecurityPolicy }),
+    '/metrics': async (_url, res) => {
+      let body = renderPrometheus(statistics.snapshot());
+      if (options.processMetrics !== false) body += await renderProcessMetrics();
+      send(res, 200, PROMETHEUS_CONTENT_TYPE, body);
+    },
+    '/health': async (_url, res) => health(res, 'health'),
+    '/health/live': async (_url, res) => health(res, 'live'),
+    '/health/ready': async (_url, res) => health(res, 'ready'),
+    '/events': (url, res) => sendJson(res, 200, events.list(eventFilter(url.searchParams))),
+    '/api/stats': (url, res) => {
+      const since = optionalNumber(url.searchParams, 'since');
+      sendJson(res, 200, {
+        title: options.title ?? 'Offloader',
+        at: Date.now(),
+        intervalMs,
+        statistics: statistics.snapshot(),
+        history: history.samples(since),
+      });
+    },
+    '/favicon.ico': (_url, res) => send(res, 204, 'image/x-icon', ''),
+  };
+
+  async function health(res: ServerResponse, probe: 'health' | 'live' | 'ready'): Promise<void> {
+    let report: HealthReport;
+    try {
+      report = normaliseHealth(await options.health());
+    } catch (error) {
+      report = { status: 'down', live: false, ready: false, reasons: [`health check failed: ${messageOf(error)}`] };
+    }
+    sendJson(res, healthHttpStatus(report, probe), report);
+  }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = routes[url.pathname];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return sendJson(res, 405, { error: `method ${req.method} not allowed` });
+    }
+    if (!route) return sendJson(res, 404, { error: `no such page: ${url.pathname}`, pages: Object.keys(routes) });
+    Promise.resolve()
+      .then(() => route(url, res))
+      .catch((error: unknown) => {
+        if (error instanceof BadRequest) return sendJson(res, 400, { error: error.message });
+        logger.error({ err: error, path: url.pathname }, 'status server request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}`;
+  logger.info({ url }, 'status server listening');
+
+  return {
+    url,
+    history,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sampler);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function eventFilter(params: URLSearchParams) {
+  const limit = optionalNumber(params, 'limit') ?? DEFAULT_EVENT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_EVENT_LIMIT) {
+    throw new BadRequest(`limit must be an integer from 0 to ${MAX_EVENT_LIMIT}, got ${params.get('limit')}`);
+  }
+  return {
+    limit,
+    severity: optionalSeverity(params, 'severity'),
+    minSeverity: optionalSeverity(params, 'minSeverity'),
+    code: params.get('code') || undefined,
+  };
+}
+
+function optionalSeverity(params: URLSearchParams, name: string): Severity | undefined {
+  const value = params.get(name);
+  if (!value) return undefined;
+  if (!(value in SEVERITY_RANK)) {
+    throw new BadRequest(`${name} must be one of ${Object.keys(SEVERITY_RANK).join(', ')}, got ${value}`);
+  }
+  return value as Severity;
+}
+
+function optionalNumber(params: URLSearchParams, name: string): number | undefined {
+  const value = params.get(name);
+  if (value === null || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number)) throw new BadRequest(`${name} must be a number, got ${value}`);
+  return number;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function sha256(text: string): string {
+  return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
