@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { ConfigError, type ConfigProblem, type ErrorCode, OffloaderError } from './errors.js';
-import type { PluginKind } from './plugin.js';
+import type { PluginDefinition, PluginKind } from './plugin.js';
 import { describeAjvErrors, isModuleReference, type PluginRegistry, pointerToPath } from './registry.js';
 
 /** One `sources[]`, `transformers[]` or `sink` entry, with options validated and defaulted. */
@@ -270,8 +270,17 @@ async function resolvePluginType(
   type: string,
   baseDir: string,
 ): Promise<string> {
-  if (registry.has(kind, type) || !isModuleReference(type)) return registry.get(kind, type).type;
-  const loaded = (await registry.load(type, baseDir)).filter((definition) => definition.kind === kind);
+  if (registry.has(kind, type)) return type;
+  let loaded: PluginDefinition[];
+  try {
+    loaded = (await registry.load(type, baseDir)).filter((definition) => definition.kind === kind);
+  } catch (error) {
+    // A bare name that is no installed package is most likely a typo of a registered type: say that instead.
+    const cause = (error as OffloaderError).cause as NodeJS.ErrnoException | undefined;
+    const notFound = cause?.code === 'MODULE_NOT_FOUND' || cause?.code === 'ERR_MODULE_NOT_FOUND';
+    if (!isModuleReference(type) && notFound) registry.get(kind, type);
+    throw error;
+  }
   if (loaded.length !== 1) {
     throw new OffloaderError(
       'PLUGIN_LOAD_FAILED',

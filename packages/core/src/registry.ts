@@ -42,6 +42,19 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined): Opt
   });
 }
 
+/** Resolves a package name from the first folder (walking up to its node_modules) that has it. */
+function resolvePackage(name: string, fromDirs: string[]): string {
+  let lastError: unknown;
+  for (const dir of fromDirs) {
+    try {
+      return createRequire(resolve(dir, 'package.json')).resolve(name);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
 const DEFINITION_KINDS: PluginKind[] = ['source', 'transformer', 'sink'];
 
 function isDefinition(value: unknown): value is PluginDefinition {
@@ -139,7 +152,7 @@ export class PluginRegistry {
       const isPath = /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])/.test(reference);
       const url = isPath
         ? pathToFileURL(isAbsolute(reference) ? reference : resolve(baseDir, reference)).href
-        : pathToFileURL(createRequire(resolve(baseDir, 'package.json')).resolve(reference)).href;
+        : pathToFileURL(resolvePackage(reference, [baseDir, process.cwd()])).href;
       module = (await import(url)) as Record<string, unknown>;
     } catch (error) {
       throw new PluginError(
