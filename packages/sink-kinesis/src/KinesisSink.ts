@@ -1,0 +1,328 @@
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import {
+  type BatchingPolicy,
+  type Clock,
+  coreServices,
+  type EventLog,
+  type Logger,
+  Metric,
+  type OffloadRecord,
+  type PluginContext,
+  PluginError,
+  payloadOf,
+  type RecordOutcome,
+  RecordRejectedError,
+  type Sink,
+  type Statistics,
+} from '@offloader/core';
+import { AimdConcurrency } from './aimd.js';
+import { createKinesisClient } from './client.js';
+import { SecretRedactor } from './errors.js';
+import { KplAggregator } from './kpl.js';
+import {
+  type EffectiveLimits,
+  effectiveLimits,
+  explicitHashKeyProblem,
+  KinesisLimits,
+  partitionKeyProblem,
+  recordBytes,
+  recordSizeProblem,
+  utf8Bytes,
+} from './limits.js';
+import type { KinesisSinkOptions } from './options.js';
+import { type EntryResult, type PutEntry, PutRecordsWriter } from './PutRecordsWriter.js';
+import { compilePartitionKey, type PartitionKeyFunction } from './partitionKeys.js';
+import { StreamHealth } from './streamHealth.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalKinesis, startLocalKinesis } from './testing/localKinesis.js';
+
+/** Metric of user records inside KPL aggregates (records_put_total counts Kinesis records, like CloudWatch). */
+export const USER_RECORDS_PUT = 'user_records_put_total';
+
+/** A Kinesis entry and the positions of the user records it carries in the write. */
+interface PlannedEntry extends PutEntry {
+  members: number[];
+}
+
+/**
+ * The `kinesis` sink: routes records to streams, assigns partition keys, enforces the Kinesis limits before
+ * anything is sent, and delivers with PutRecords through {@link PutRecordsWriter}.
+ */
+export class KinesisSink implements Sink {
+  readonly batching: BatchingPolicy;
+  private readonly limits: EffectiveLimits;
+  private readonly partitionKeyOf: PartitionKeyFunction;
+  private readonly prepared = new WeakSet<OffloadRecord>();
+  private readonly concurrency: AimdConcurrency;
+  private readonly health: StreamHealth;
+  private readonly redactor: SecretRedactor;
+  private readonly logger: Logger;
+  private readonly statistics: Statistics;
+  private readonly events: EventLog;
+  private readonly clock: Clock;
+  private readonly dryRun: boolean;
+  private client?: KinesisClient;
+  private writer?: PutRecordsWriter;
+  private local?: LocalKinesis;
+
+  constructor(
+    private readonly options: KinesisSinkOptions,
+    private readonly context: PluginContext,
+  ) {
+    const services = coreServices(context.container);
+    this.logger = services.logger.child({ sink: context.id });
+    this.statistics = services.statistics;
+    this.events = services.events;
+    this.clock = services.clock;
+    this.dryRun = context.mode.dryRun;
+    if (options.aggregation === 'none' && options.maxBatchRecords > KinesisLimits.maxRecordsPerRequest) {
+      throw new PluginError(
+        'PLUGIN_OPTIONS_INVALID',
+        `kinesis sink ${context.id}: maxBatchRecords ${options.maxBatchRecords} is more than the ` +
+          `${KinesisLimits.maxRecordsPerRequest} records PutRecords takes; only aggregation: kpl packs more per write`,
+        { field: 'maxBatchRecords' },
+      );
+    }
+    this.limits = effectiveLimits({ maxRecordBytes: options.maxRecordBytes, maxRequestBytes: options.maxRequestBytes });
+    this.partitionKeyOf = compilePartitionKey(options.partitionKey);
+    const credentials = options.credentials;
+    this.redactor = new SecretRedactor([
+      credentials?.accessKeyId,
+      credentials?.secretAccessKey,
+      credentials?.sessionToken,
+    ]);
+    this.concurrency = new AimdConcurrency(options.maxInFlight, (limit) =>
+      this.statistics.set(Metric.concurrency, { sink: context.id }, limit),
+    );
+    this.health = new StreamHealth(context.id, this.events, this.logger, this.clock, options.pauseOnErrorMs);
+    this.batching = {
+      maxRecords: options.maxBatchRecords,
+      maxBytes: Math.min(options.maxBatchBytes, this.limits.maxRequestBytes),
+      lingerMs: options.lingerMs,
+      sizeOf: (record) => payloadOf(record).length + utf8Bytes(record.partitionKey ?? ''),
+      keyOf: (record) => record.stream ?? this.streamForRoute(record.route) ?? `unmapped:${record.route}`,
+    };
+    if (options.endpoint !== 'local') this.connect(options.endpoint, options.region, credentials);
+  }
+
+  async start(): Promise<void> {
+    if (this.options.endpoint !== 'local' || this.local) return;
+    const names = [...new Set([...Object.values(this.options.streams), this.options.defaultStream])].filter(
+      (name): name is string => typeof name === 'string' && !name.startsWith('arn:'),
+    );
+    const path = this.options.local.inMemory ? undefined : join(this.context.stateDir, 'kinesis-local');
+    this.local = await startLocalKinesis({
+      host: this.options.local.host,
+      port: this.options.local.port,
+      path,
+      streams: names.map((name) => ({ name, shards: this.options.local.shards })),
+    });
+    this.connect(
+      this.local.endpoint,
+      this.options.region ?? LOCAL_REGION,
+      this.options.credentials ?? LOCAL_CREDENTIALS,
+    );
+    this.logger.info(
+      { endpoint: this.local.endpoint, path: path ?? 'memory', streams: names, shards: this.options.local.shards },
+      `embedded Kinesis-API server (kinesalite) listening on ${this.local.endpoint}`,
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.client?.destroy();
+    this.client = undefined;
+    this.writer = undefined;
+    await this.local?.close();
+    this.local = undefined;
+  }
+
+  /** The embedded server's endpoint while `endpoint: local` runs. */
+  localEndpoint(): string | undefined {
+    return this.local?.endpoint;
+  }
+
+  maxInFlight(): number {
+    return this.concurrency.current();
+  }
+
+  /** Stream of a route: the `streams` map, else `defaultStream`. */
+  streamForRoute(route: string): string | undefined {
+    return Object.hasOwn(this.options.streams, route) ? this.options.streams[route] : this.options.defaultStream;
+  }
+
+  prepare(record: OffloadRecord): void {
+    if (this.prepared.has(record)) return;
+    const where = { file: record.origin.file, line: record.origin.line };
+    const stream = record.stream ?? this.streamForRoute(record.route);
+    if (!stream) {
+      throw this.reject(
+        'ROUTE_UNMAPPED',
+        `route "${record.route}" has no stream in the kinesis sink's streams map and no defaultStream is set`,
+        record,
+        { ...where, field: 'route' },
+      );
+    }
+    record.stream = stream;
+    record.partitionKey ??= this.partitionKeyOf(record);
+    const keyProblem = partitionKeyProblem(record.partitionKey);
+    if (keyProblem) throw this.reject('PARTITION_KEY_INVALID', keyProblem, record, { ...where, field: 'partitionKey' });
+    if (record.explicitHashKey !== undefined) {
+      const hashProblem = explicitHashKeyProblem(record.explicitHashKey);
+      if (hashProblem) {
+        throw this.reject('PARTITION_KEY_INVALID', hashProblem, record, { ...where, field: 'explicitHashKey' });
+      }
+    }
+    let data = payloadOf(record);
+    if (this.options.compression === 'gzip') {
+      data = gzipSync(data);
+      record.data = data;
+    }
+    const sizeProblem = recordSizeProblem(recordBytes(data.length, record.partitionKey), this.limits);
+    if (sizeProblem) throw this.reject('RECORD_TOO_LARGE', sizeProblem, record, where);
+    this.prepared.add(record);
+  }
+
+  async write(records: OffloadRecord[], signal: AbortSignal): Promise<RecordOutcome[]> {
+    const outcomes: (RecordOutcome | undefined)[] = new Array(records.length);
+    const accepted: number[] = [];
+    records.forEach((record, index) => {
+      try {
+        this.prepare(record);
+        accepted.push(index);
+      } catch (error) {
+        outcomes[index] = { status: 'rejected', error: error as Error };
+      }
+    });
+    // One PutRecords targets one stream; group in case the runner mixed keys.
+    const byStream = new Map<string, number[]>();
+    for (const index of accepted) {
+      const stream = records[index].stream as string;
+      byStream.set(stream, [...(byStream.get(stream) ?? []), index]);
+    }
+    await Promise.all(
+      [...byStream].map(async ([stream, indexes]) => {
+        if (this.dryRun) {
+          for (const index of indexes) outcomes[index] = { status: 'delivered', stream };
+          return;
+        }
+        const entries = this.plan(indexes.map((index) => records[index])).map((entry) => ({
+          ...entry,
+          members: entry.members.map((position) => indexes[position]),
+        }));
+        const results = await this.requireWriter().deliver(stream, entries, signal);
+        entries.forEach((entry, i) => {
+          this.settle(stream, entry, results[i], outcomes);
+        });
+      }),
+    );
+    return outcomes.map((outcome) => outcome ?? { status: 'failed', error: new Error('no outcome') });
+  }
+
+  private settle(stream: string, entry: PlannedEntry, result: EntryResult, outcomes: (RecordOutcome | undefined)[]) {
+    if (result.ok && this.options.aggregation === 'kpl') {
+      this.statistics.add(USER_RECORDS_PUT, { stream }, entry.members.length);
+    }
+    for (const index of entry.members) {
+      outcomes[index] = result.ok
+        ? { status: 'delivered', stream, shardId: result.shardId, sequenceNumber: result.sequenceNumber }
+        : { status: 'failed', error: result.error };
+    }
+  }
+
+  /** Kinesis entries for prepared records of one stream: one each, or KPL aggregates within the record limit. */
+  private plan(records: OffloadRecord[]): PlannedEntry[] {
+    const single = (record: OffloadRecord, position: number): PlannedEntry => {
+      const data = record.data as Uint8Array;
+      const partitionKey = record.partitionKey as string;
+      const bytes = recordBytes(data.length, partitionKey);
+      return { data, partitionKey, explicitHashKey: record.explicitHashKey, bytes, attempts: 0, members: [position] };
+    };
+    if (this.options.aggregation !== 'kpl') return records.map(single);
+    const entries: PlannedEntry[] = [];
+    let aggregator = new KplAggregator();
+    let members: number[] = [];
+    const flush = () => {
+      if (aggregator.count === 1) entries.push(single(records[members[0]], members[0]));
+      else if (aggregator.count > 1) {
+        const built = aggregator.build();
+        const bytes = recordBytes(built.data.length, built.partitionKey);
+        entries.push({ ...built, bytes, attempts: 0, members });
+      }
+      aggregator = new KplAggregator();
+      members = [];
+    };
+    records.forEach((record, position) => {
+      const user = {
+        partitionKey: record.partitionKey as string,
+        explicitHashKey: record.explicitHashKey,
+        data: record.data as Uint8Array,
+      };
+      if (aggregator.count > 0 && aggregator.costWith(user) > this.limits.maxRecordBytes) flush();
+      if (aggregator.costWith(user) > this.limits.maxRecordBytes) {
+        // Fits only as a plain record (checked in prepare): send it on its own, as the KPL does.
+        entries.push(single(record, position));
+        return;
+      }
+      aggregator.add(user);
+      members.push(position);
+    });
+    flush();
+    return entries;
+  }
+
+  private reject(
+    code: 'ROUTE_UNMAPPED' | 'PARTITION_KEY_INVALID' | 'RECORD_TOO_LARGE',
+    reason: string,
+    record: OffloadRecord,
+    where: { file?: string; line?: number; field?: string },
+  ): RecordRejectedError {
+    const position = record.origin.line ? `line ${record.origin.line}` : `record ${record.origin.index ?? '?'}`;
+    const error = new RecordRejectedError(code, reason, where);
+    const message = `${error.describe()} (${position} of source ${record.origin.sourceId}); record quarantined`;
+    this.events.emit({
+      severity: 'warning',
+      source: this.context.id,
+      code,
+      message,
+      file: where.file,
+      record: position,
+    });
+    this.statistics.add(Metric.recordErrors, { stream: record.stream ?? `route:${record.route}`, code });
+    return error;
+  }
+
+  private connect(endpoint: string | undefined, region: string | undefined, credentials = this.options.credentials) {
+    this.client?.destroy();
+    const client = createKinesisClient({
+      region,
+      endpoint,
+      port: this.options.port,
+      credentials,
+      proxy: this.options.proxy,
+      bypassProxy: this.options.bypassProxy || this.options.endpoint === 'local',
+      maxSockets: this.options.maxInFlight,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+    });
+    this.client = client;
+    this.writer = new PutRecordsWriter({
+      api: { putRecords: (input) => client.send(new PutRecordsCommand(input)) },
+      sinkId: this.context.id,
+      limits: this.limits,
+      retry: this.options.retry,
+      clock: this.clock,
+      statistics: this.statistics,
+      events: this.events,
+      logger: this.logger,
+      health: this.health,
+      concurrency: this.concurrency,
+      redactor: this.redactor,
+    });
+  }
+
+  private requireWriter(): PutRecordsWriter {
+    if (!this.writer) throw new Error(`kinesis sink ${this.context.id}: write() before start()`);
+    return this.writer;
+  }
+}

@@ -1,0 +1,209 @@
+import type { PutRecordsInput, PutRecordsOutput } from '@aws-sdk/client-kinesis';
+import { type Clock, DeliveryError, type EventLog, type Logger, Metric, type Statistics } from '@offloader/core';
+import type { AimdConcurrency } from './aimd.js';
+import {
+  type ClassifiedFailure,
+  classifyCallError,
+  classifyRecordError,
+  deliveryCodeOf,
+  type SecretRedactor,
+} from './errors.js';
+import { type EffectiveLimits, splitIntoRequests } from './limits.js';
+import type { RetryOptions } from './options.js';
+import { fullJitterDelay, retryAllowed } from './retry.js';
+import type { StreamHealth } from './streamHealth.js';
+
+/** The one call the writer needs; the real client or a unit-test stand-in. */
+export interface PutRecordsApi {
+  putRecords(input: PutRecordsInput): Promise<PutRecordsOutput>;
+}
+
+/** One Kinesis record to put (a plain record or a KPL aggregate of several user records). */
+export interface PutEntry {
+  data: Uint8Array;
+  partitionKey: string;
+  explicitHashKey?: string;
+  /** data + partition key bytes, the unit of the record and request limits. */
+  bytes: number;
+  /** Attempts made so far. */
+  attempts: number;
+}
+
+export type EntryResult = { ok: true; shardId?: string; sequenceNumber?: string } | { ok: false; error: Error };
+
+export interface WriterDeps {
+  api: PutRecordsApi;
+  sinkId: string;
+  limits: EffectiveLimits;
+  retry: RetryOptions;
+  clock: Clock;
+  statistics: Statistics;
+  events: EventLog;
+  logger: Logger;
+  health: StreamHealth;
+  concurrency: AimdConcurrency;
+  redactor: SecretRedactor;
+}
+
+/** `StreamName` or `StreamARN`, as the configured target says. */
+export function streamTarget(stream: string): Pick<PutRecordsInput, 'StreamName' | 'StreamARN'> {
+  return stream.startsWith('arn:') ? { StreamARN: stream } : { StreamName: stream };
+}
+
+/**
+ * Delivers entries to one stream with PutRecords: splits them into requests within the limits, reads
+ * `FailedRecordCount` and each result's `ErrorCode` (results are in request order), and retries only the
+ * failed entries with full-jitter backoff until they are written, a non-retryable error pauses the stream,
+ * the retry budget runs out or `signal` aborts. Every entry gets a result; none is reported written unless
+ * Kinesis returned a sequence number for it.
+ */
+export class PutRecordsWriter {
+  constructor(private readonly deps: WriterDeps) {}
+
+  async deliver(stream: string, entries: PutEntry[], signal: AbortSignal): Promise<EntryResult[]> {
+    const { clock, retry } = this.deps;
+    const results = new Map<PutEntry, EntryResult>();
+    const startedAt = clock.now();
+    let pending = entries;
+    for (let round = 0; pending.length > 0; round++) {
+      const paused = this.deps.health.pausedError(stream);
+      if (paused) {
+        for (const entry of pending) results.set(entry, { ok: false, error: paused });
+        break;
+      }
+      if (round > 0) {
+        const attempts = Math.max(...pending.map((entry) => entry.attempts));
+        if (!retryAllowed(retry, attempts, clock.now() - startedAt)) {
+          this.giveUp(stream, pending, results, attempts, clock.now() - startedAt);
+          break;
+        }
+        this.deps.statistics.add(Metric.retries, { stream }, pending.length);
+        await clock.sleep(fullJitterDelay(round, retry), signal);
+        if (signal.aborted) {
+          const error = new DeliveryError(
+            'SINK_ABORTED',
+            `write to stream ${stream} stopped by shutdown; data is kept`,
+          );
+          for (const entry of pending) results.set(entry, { ok: false, error });
+          break;
+        }
+      }
+      const retryNext: PutEntry[] = [];
+      for (const request of splitIntoRequests(pending, (entry) => entry.bytes, this.deps.limits)) {
+        retryNext.push(...(await this.putOnce(stream, request, results)));
+      }
+      pending = retryNext;
+    }
+    return entries.map(
+      (entry) => results.get(entry) ?? { ok: false, error: new DeliveryError('SINK_RETRIES_EXHAUSTED', 'no result') },
+    );
+  }
+
+  /** One PutRecords call; returns the entries to retry and records final results for the others. */
+  private async putOnce(stream: string, request: PutEntry[], results: Map<PutEntry, EntryResult>) {
+    const { api, clock, statistics, health, concurrency } = this.deps;
+    const paused = health.pausedError(stream);
+    if (paused) {
+      for (const entry of request) results.set(entry, { ok: false, error: paused });
+      return [];
+    }
+    for (const entry of request) entry.attempts += 1;
+    const sentAt = clock.now();
+    statistics.add(Metric.putRequests, { stream });
+    statistics.shift(Metric.inflightRequests, { stream }, 1);
+    let response: PutRecordsOutput;
+    try {
+      response = await api.putRecords({
+        ...streamTarget(stream),
+        Records: request.map((entry) => ({
+          Data: entry.data,
+          PartitionKey: entry.partitionKey,
+          ExplicitHashKey: entry.explicitHashKey,
+        })),
+      });
+    } catch (error) {
+      return this.onCallFailed(stream, request, results, classifyCallError(error), error, sentAt);
+    } finally {
+      statistics.shift(Metric.inflightRequests, { stream }, -1);
+      statistics.observe(Metric.putLatencySeconds, { stream }, (clock.now() - sentAt) / 1000);
+    }
+    const answers = response.Records ?? [];
+    if (answers.length !== request.length) {
+      const failure: ClassifiedFailure = { kind: 'retryable', awsCode: 'MalformedResponse' };
+      const detail = `${answers.length} results for ${request.length} records`;
+      return this.onCallFailed(stream, request, results, failure, new Error(detail), sentAt);
+    }
+    const retryNext: PutEntry[] = [];
+    let throttled = 0;
+    request.forEach((entry, index) => {
+      const answer = answers[index];
+      if (!answer.ErrorCode && answer.SequenceNumber) {
+        const shard = answer.ShardId ?? 'unknown';
+        statistics.add(Metric.recordsPut, { stream, shard });
+        statistics.add(Metric.bytesPut, { stream, shard }, entry.bytes);
+        results.set(entry, { ok: true, shardId: answer.ShardId, sequenceNumber: answer.SequenceNumber });
+        return;
+      }
+      const failure = classifyRecordError(answer.ErrorCode ?? 'MissingSequenceNumber');
+      statistics.add(Metric.recordErrors, { stream, code: failure.awsCode });
+      if (failure.kind === 'throttled') throttled += 1;
+      if (failure.kind === 'throttled' || failure.kind === 'retryable') {
+        retryNext.push(entry);
+        return;
+      }
+      const detail = this.deps.redactor.redact(`${failure.awsCode}: ${answer.ErrorMessage ?? ''}`);
+      results.set(entry, { ok: false, error: health.pause(stream, failure.kind, detail) });
+    });
+    if (throttled > 0) {
+      statistics.add(Metric.recordsThrottled, { stream }, throttled);
+      health.onThrottled(stream);
+      concurrency.onThrottled(sentAt, clock.now());
+    } else {
+      concurrency.onSuccess();
+    }
+    health.onAnswered(stream, throttled === 0);
+    return retryNext;
+  }
+
+  private onCallFailed(
+    stream: string,
+    request: PutEntry[],
+    results: Map<PutEntry, EntryResult>,
+    failure: ClassifiedFailure,
+    error: unknown,
+    sentAt: number,
+  ): PutEntry[] {
+    const { statistics, health, concurrency, redactor } = this.deps;
+    statistics.add(Metric.recordErrors, { stream, code: failure.awsCode }, request.length);
+    const detail = redactor.describe(error);
+    if (failure.kind === 'throttled') {
+      statistics.add(Metric.recordsThrottled, { stream }, request.length);
+      health.onThrottled(stream);
+      concurrency.onThrottled(sentAt, this.deps.clock.now());
+      return request;
+    }
+    if (failure.kind === 'retryable') {
+      health.onUnreachable(stream, detail);
+      return request;
+    }
+    const pauseError = health.pause(stream, failure.kind, detail);
+    for (const entry of request) results.set(entry, { ok: false, error: pauseError });
+    return [];
+  }
+
+  private giveUp(
+    stream: string,
+    pending: PutEntry[],
+    results: Map<PutEntry, EntryResult>,
+    attempts: number,
+    elapsedMs: number,
+  ): void {
+    const message =
+      `${pending.length} record(s) for stream ${stream} not written after ${attempts} attempt(s) in ` +
+      `${Math.round(elapsedMs / 1000)} s (retry limits reached); the source keeps them for a later run`;
+    const error = new DeliveryError(deliveryCodeOf('retryable'), message);
+    for (const entry of pending) results.set(entry, { ok: false, error });
+    this.deps.events.emit({ severity: 'warning', source: this.deps.sinkId, code: 'SINK_RETRIES_EXHAUSTED', message });
+    this.deps.logger.warn({ stream, records: pending.length }, message);
+  }
+}

@@ -1,0 +1,329 @@
+import { KinesisLimits, MIB } from './limits.js';
+
+/** Static credentials from the pipeline file (usually `${ENV}` references). */
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface RetryOptions {
+  /** Attempts per record before its outcome is `failed`; 0 = no limit. */
+  maxAttempts: number;
+  /** Time one write may spend retrying before the rest is `failed`; 0 = no limit. */
+  maxElapsedMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface LocalServerOptions {
+  host: string;
+  /** 0 = any free port. */
+  port: number;
+  shards: number;
+  /** Keep the data in memory only (no `offloader tail` after the run). */
+  inMemory: boolean;
+}
+
+/** Validated, defaulted options of the `kinesis` sink (the registry applies the schema defaults). */
+export interface KinesisSinkOptions {
+  region?: string;
+  endpoint?: string;
+  port: number;
+  streams: Record<string, string>;
+  defaultStream?: string;
+  credentials?: StaticCredentials;
+  proxy?: string;
+  bypassProxy: boolean;
+  partitionKey: string;
+  maxInFlight: number;
+  maxBatchRecords: number;
+  maxBatchBytes: number;
+  lingerMs: number;
+  maxRecordBytes: number;
+  maxRequestBytes: number;
+  retry: RetryOptions;
+  pauseOnErrorMs: number;
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  aggregation: 'none' | 'kpl';
+  compression: 'none' | 'gzip';
+  local: LocalServerOptions;
+}
+
+export const DEFAULT_PARTITION_KEY = '{DMAID}/{EID}/{PID}';
+
+export const DEFAULT_RETRY: RetryOptions = {
+  maxAttempts: 0,
+  maxElapsedMs: 300_000,
+  baseDelayMs: 100,
+  maxDelayMs: 10_000,
+};
+
+export const DEFAULT_LOCAL: LocalServerOptions = { host: '127.0.0.1', port: 0, shards: 2, inMemory: false };
+
+/** JSON Schema (draft-07) of the options; description, default and examples on every field. */
+export const kinesisSinkOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    region: {
+      type: 'string',
+      description: 'AWS region. When absent: AWS_REGION / the shared profile; `us-east-1` for `endpoint: local`.',
+      examples: ['eu-west-1'],
+    },
+    endpoint: {
+      type: 'string',
+      description:
+        'Kinesis endpoint: a full URL, a host name (HTTPS on `port`), or `local` to start an embedded ' +
+        'Kinesis-API server (kinesalite) on 127.0.0.1. When absent the regional AWS endpoint is used.',
+      examples: ['local', 'kinesis.eu-west-1.amazonaws.com', 'https://vpce-0abc.kinesis.eu-west-1.vpce.amazonaws.com'],
+    },
+    port: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      default: 443,
+      description: 'Port used when `endpoint` is a bare host name.',
+      examples: [443],
+    },
+    streams: {
+      type: 'object',
+      additionalProperties: { type: 'string', minLength: 1 },
+      default: {},
+      description: 'Route key → stream name or ARN. Routes: data, dataavg, alarm, custom, ...',
+      examples: [{ data: 'dm-trend', dataavg: 'dm-trend-avg', alarm: 'dm-alarms' }],
+    },
+    defaultStream: {
+      type: 'string',
+      minLength: 1,
+      description: 'Stream for routes missing from `streams`. Without it such records are rejected (ROUTE_UNMAPPED).',
+      examples: ['dm-misc'],
+    },
+    credentials: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['accessKeyId', 'secretAccessKey'],
+      description:
+        'Static credentials, normally `${ENV}` references. When absent the AWS default provider chain is used ' +
+        '(environment, shared profile, SSO, web identity, container and instance roles).',
+      examples: [{ accessKeyId: '${AWS_ACCESS_KEY_ID}', secretAccessKey: '${AWS_SECRET_ACCESS_KEY}' }],
+      properties: {
+        accessKeyId: {
+          type: 'string',
+          minLength: 1,
+          description: 'Access key id.',
+          examples: ['${AWS_ACCESS_KEY_ID}'],
+        },
+        secretAccessKey: {
+          type: 'string',
+          minLength: 1,
+          description: 'Secret access key.',
+          examples: ['${AWS_SECRET_ACCESS_KEY}'],
+        },
+        sessionToken: {
+          type: 'string',
+          description: 'Session token of temporary credentials.',
+          examples: ['${AWS_SESSION_TOKEN}'],
+        },
+      },
+    },
+    proxy: {
+      type: 'string',
+      description: 'HTTP(S) proxy URL. When absent HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured.',
+      examples: ['http://proxy.corp.local:3128'],
+    },
+    bypassProxy: {
+      type: 'boolean',
+      default: false,
+      description: 'Connect directly, ignoring `proxy` and the proxy environment variables.',
+      examples: [true],
+    },
+    partitionKey: {
+      type: 'string',
+      minLength: 1,
+      default: DEFAULT_PARTITION_KEY,
+      description:
+        'Partition key: a template over record fields (`{FIELD}` or `{a.b}`), or `random`. A record that ' +
+        'already carries partitionKey/explicitHashKey keeps it. When none of the template fields exists in a ' +
+        'record, a random key is used.',
+      examples: [DEFAULT_PARTITION_KEY, 'random', '{DMAID}'],
+    },
+    maxInFlight: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 256,
+      default: 4,
+      description: 'Most PutRecords calls in flight; lowered while throttled (AIMD), raised back on success.',
+      examples: [4],
+    },
+    maxBatchRecords: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10_000,
+      default: KinesisLimits.maxRecordsPerRequest,
+      description: 'Records per write. At most 500 without aggregation; with `aggregation: kpl` user records.',
+      examples: [500],
+    },
+    maxBatchBytes: {
+      type: 'integer',
+      minimum: 1,
+      maximum: KinesisLimits.ceilingMaxRequestBytes,
+      default: KinesisLimits.defaultMaxRequestBytes,
+      description: 'Bytes (data + partition keys) per write; capped at maxRequestBytes.',
+      examples: [5 * MIB],
+    },
+    lingerMs: {
+      type: 'integer',
+      minimum: 0,
+      default: 200,
+      description: 'How long a partial batch waits for more records.',
+      examples: [200],
+    },
+    maxRecordBytes: {
+      type: 'integer',
+      minimum: 1,
+      maximum: KinesisLimits.ceilingMaxRecordBytes,
+      default: KinesisLimits.defaultMaxRecordBytes,
+      description: 'Largest record (data + partition key). 1 MiB until the stream is raised with UpdateMaxRecordSize.',
+      examples: [MIB],
+    },
+    maxRequestBytes: {
+      type: 'integer',
+      minimum: 1,
+      maximum: KinesisLimits.ceilingMaxRequestBytes,
+      default: KinesisLimits.defaultMaxRequestBytes,
+      description: 'Largest PutRecords request (sum of data + partition keys). Up to 10 MiB where supported.',
+      examples: [5 * MIB],
+    },
+    retry: {
+      type: 'object',
+      additionalProperties: false,
+      default: DEFAULT_RETRY,
+      description: 'Retries of failed records (only those) with exponential backoff and full jitter.',
+      examples: [DEFAULT_RETRY],
+      properties: {
+        maxAttempts: {
+          type: 'integer',
+          minimum: 0,
+          default: DEFAULT_RETRY.maxAttempts,
+          description: 'Attempts per record before it is reported failed (kept by the source); 0 = no limit.',
+          examples: [0, 20],
+        },
+        maxElapsedMs: {
+          type: 'integer',
+          minimum: 0,
+          default: DEFAULT_RETRY.maxElapsedMs,
+          description: 'Time one write may keep retrying before the rest is reported failed; 0 = no limit.',
+          examples: [300_000],
+        },
+        baseDelayMs: {
+          type: 'integer',
+          minimum: 1,
+          default: DEFAULT_RETRY.baseDelayMs,
+          description: 'First backoff ceiling; doubles per attempt.',
+          examples: [100],
+        },
+        maxDelayMs: {
+          type: 'integer',
+          minimum: 1,
+          default: DEFAULT_RETRY.maxDelayMs,
+          description: 'Largest backoff ceiling.',
+          examples: [10_000],
+        },
+      },
+    },
+    pauseOnErrorMs: {
+      type: 'integer',
+      minimum: 0,
+      default: 60_000,
+      description:
+        'After a non-retryable error (missing stream, rejected credentials) writes to that stream fail fast this long.',
+      examples: [60_000],
+    },
+    requestTimeoutMs: {
+      type: 'integer',
+      minimum: 1,
+      default: 30_000,
+      description: 'Timeout of one PutRecords call.',
+      examples: [30_000],
+    },
+    connectTimeoutMs: {
+      type: 'integer',
+      minimum: 1,
+      default: 5_000,
+      description: 'TCP/TLS connect timeout.',
+      examples: [5_000],
+    },
+    aggregation: {
+      type: 'string',
+      enum: ['none', 'kpl'],
+      default: 'none',
+      description: '`kpl` packs many small records into one Kinesis record (KPL aggregated format; KCL de-aggregates).',
+      examples: ['kpl'],
+    },
+    compression: {
+      type: 'string',
+      enum: ['none', 'gzip'],
+      default: 'none',
+      description: "`gzip` compresses each record's data; consumers must gunzip.",
+      examples: ['gzip'],
+    },
+    local: {
+      type: 'object',
+      additionalProperties: false,
+      default: DEFAULT_LOCAL,
+      description: 'Embedded server used with `endpoint: local`.',
+      examples: [{ shards: 2 }],
+      properties: {
+        host: { type: 'string', default: DEFAULT_LOCAL.host, description: 'Listen address.', examples: ['127.0.0.1'] },
+        port: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 65535,
+          default: DEFAULT_LOCAL.port,
+          description: 'Listen port; 0 = any free port.',
+          examples: [4567],
+        },
+        shards: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 50,
+          default: DEFAULT_LOCAL.shards,
+          description: 'Shards of each stream it creates.',
+          examples: [2],
+        },
+        inMemory: {
+          type: 'boolean',
+          default: DEFAULT_LOCAL.inMemory,
+          description: 'Keep data in memory; otherwise it persists in <stateDir>/kinesis-local for `offloader tail`.',
+          examples: [false],
+        },
+      },
+    },
+  },
+} as const;
+
+/** Fills defaults for callers that bypass the registry (tests, library use). */
+export function withDefaults(options: Partial<KinesisSinkOptions>): KinesisSinkOptions {
+  return {
+    port: 443,
+    streams: {},
+    bypassProxy: false,
+    partitionKey: DEFAULT_PARTITION_KEY,
+    maxInFlight: 4,
+    maxBatchRecords: KinesisLimits.maxRecordsPerRequest,
+    maxBatchBytes: KinesisLimits.defaultMaxRequestBytes,
+    lingerMs: 200,
+    maxRecordBytes: KinesisLimits.defaultMaxRecordBytes,
+    maxRequestBytes: KinesisLimits.defaultMaxRequestBytes,
+    pauseOnErrorMs: 60_000,
+    requestTimeoutMs: 30_000,
+    connectTimeoutMs: 5_000,
+    aggregation: 'none',
+    compression: 'none',
+    ...options,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    local: { ...DEFAULT_LOCAL, ...options.local },
+  };
+}

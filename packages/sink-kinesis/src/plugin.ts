@@ -1,0 +1,18 @@
+import { definePlugin } from '@offloader/core';
+import { KinesisSink } from './KinesisSink.js';
+import { type KinesisSinkOptions, kinesisSinkOptionsSchema } from './options.js';
+
+/** The `kinesis` sink: PutRecords to AWS Kinesis Data Streams (or the embedded local server). */
+export const kinesisSink = definePlugin<'sink', KinesisSinkOptions>({
+  kind: 'sink',
+  type: 'kinesis',
+  description:
+    'Delivers records to AWS Kinesis Data Streams with PutRecords: per-route streams, partition key templates, ' +
+    'limit-safe batching, retries of failed records only, AIMD concurrency, optional KPL aggregation and gzip; ' +
+    '`endpoint: local` starts an embedded Kinesis-API server.',
+  optionsSchema: kinesisSinkOptionsSchema as unknown as Record<string, unknown>,
+  create: (options, context) => new KinesisSink(options, context),
+});
+
+/** Every plugin definition of this package, for the registry. */
+export const plugins = [kinesisSink];

@@ -1,0 +1,16 @@
+export {
+  type FaultCounters,
+  type FaultProxy,
+  type FaultProxyOptions,
+  type FaultSettings,
+  startFaultProxy,
+} from './faultProxy.js';
+export { createTestSink, memoryLogger, type TestSink, trendRecords, writeAll } from './harness.js';
+export {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalKinesis,
+  type LocalKinesisOptions,
+  type LocalStreamSpec,
+  startLocalKinesis,
+} from './localKinesis.js';

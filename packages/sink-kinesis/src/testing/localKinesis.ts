@@ -1,0 +1,106 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-kinesis';
+import kinesalite from 'kinesalite';
+import { createKinesisClient } from '../client.js';
+
+/** Credentials the local server accepts (it checks only that a signature is present). */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local-secret' } as const;
+export const LOCAL_REGION = 'us-east-1';
+
+export interface LocalStreamSpec {
+  name: string;
+  shards: number;
+}
+
+export interface LocalKinesisOptions {
+  /** 0 or absent = any free port. */
+  port?: number;
+  /** Listen address; loopback by default so the server is never reachable from outside. */
+  host?: string;
+  /** LevelDB folder that keeps the data after the server stops; absent = in memory. */
+  path?: string;
+  /** Streams to create (existing ones in `path` are kept) and wait for until ACTIVE. */
+  streams?: LocalStreamSpec[];
+  /** Shards a stream may have at most across the server. */
+  shardLimit?: number;
+}
+
+export interface LocalKinesis {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  port: number;
+  host: string;
+  path?: string;
+  /** Creates a stream (if missing) and waits until it is ACTIVE. */
+  createStream(spec: LocalStreamSpec): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts kinesalite in this process on 127.0.0.1 and creates the given streams. */
+export async function startLocalKinesis(options: LocalKinesisOptions = {}): Promise<LocalKinesis> {
+  const host = options.host ?? '127.0.0.1';
+  if (options.path) mkdirSync(options.path, { recursive: true });
+  const server: Server = kinesalite({
+    path: options.path,
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: options.shardLimit ?? 200,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const client = createKinesisClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    bypassProxy: true,
+  });
+  const local: LocalKinesis = {
+    endpoint,
+    port,
+    host,
+    path: options.path,
+    createStream: (spec) => createAndWait(client, spec),
+    async close() {
+      client.destroy();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+  try {
+    for (const spec of options.streams ?? []) await local.createStream(spec);
+  } catch (error) {
+    await local.close().catch(() => undefined);
+    throw error;
+  }
+  return local;
+}
+
+async function createAndWait(client: KinesisClient, spec: LocalStreamSpec): Promise<void> {
+  try {
+    await client.send(new CreateStreamCommand({ StreamName: spec.name, ShardCount: spec.shards }));
+  } catch (error) {
+    // Already there from an earlier run on the same path: keep its data.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: spec.name }));
+    if (summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`local stream ${spec.name} did not become ACTIVE`);
+}
