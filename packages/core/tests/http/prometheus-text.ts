@@ -178,7 +178,7 @@ function checkHistogram(family: Family): void {
 }
 
 /** The value of the one sample named `name` whose labels are exactly `labels`; throws when absent. */
-export function valueOf(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number {
   const want = JSON.stringify(Object.entries(labels).sort());
   for (const family of families.values()) {
     for (const sample of family.samples) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderPrometheus } from '../../src/http/prometheus.js';
 import { Metric, Statistics } from '../../src/statistics.js';
-import { parsePrometheusText, valueOf } from './prometheus-text.js';
+import { parsePrometheusText, sampleValue } from './prometheus-text.js';
 
 const trend0 = { stream: 'dm-trend', shard: 'shardId-000000000000' };
 const trend1 = { stream: 'dm-trend', shard: 'shardId-000000000001' };
@@ -47,7 +47,7 @@ describe('renderPrometheus', () => {
     ['offloader_backlog_bytes', { source: 'dm-csv' }, 1_048_576],
     ['offloader_oldest_file_age_seconds', { source: 'dm-csv' }, 42.5],
   ])('%s%j = %d', (name, labels, expected) => {
-    expect(valueOf(families, name, labels)).toBe(expected);
+    expect(sampleValue(families, name, labels)).toBe(expected);
   });
 
   it('declares the type and help of each family', () => {
@@ -59,17 +59,17 @@ describe('renderPrometheus', () => {
   });
 
   it('does not export a counter that never moved', () => {
-    expect(() => valueOf(families, 'offloader_rows_rejected_total', { source: 'dm-csv' })).toThrow(/no sample/);
+    expect(() => sampleValue(families, 'offloader_rows_rejected_total', { source: 'dm-csv' })).toThrow(/no sample/);
   });
 
   it('renders histograms with cumulative buckets, +Inf, _sum and _count', () => {
     const stream = { stream: 'dm-trend' };
-    const bucket = (le: string) => valueOf(families, 'offloader_put_latency_seconds_bucket', { ...stream, le });
+    const bucket = (le: string) => sampleValue(families, 'offloader_put_latency_seconds_bucket', { ...stream, le });
     expect(['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'].map(bucket)).toEqual(
       [1, 1, 1, 3, 3, 6, 6, 6, 6, 6, 7, 8],
     );
-    expect(valueOf(families, 'offloader_put_latency_seconds_count', stream)).toBe(8);
-    expect(valueOf(families, 'offloader_put_latency_seconds_sum', stream)).toBeCloseTo(37.664, 9);
+    expect(sampleValue(families, 'offloader_put_latency_seconds_count', stream)).toBe(8);
+    expect(sampleValue(families, 'offloader_put_latency_seconds_sum', stream)).toBeCloseTo(37.664, 9);
   });
 
   it('escapes label values so any stream or file name round-trips', () => {
@@ -77,7 +77,7 @@ describe('renderPrometheus', () => {
     const nasty = 'C:\\offload\\"odd"\nname';
     stats.add(Metric.filesQuarantined, { source: nasty }, 3);
     const parsed = parsePrometheusText(renderPrometheus(stats.snapshot()));
-    expect(valueOf(parsed, 'offloader_files_quarantined_total', { source: nasty })).toBe(3);
+    expect(sampleValue(parsed, 'offloader_files_quarantined_total', { source: nasty })).toBe(3);
   });
 
   it('sanitises names and labels a plugin made up, and keeps one kind per name', () => {
@@ -86,7 +86,7 @@ describe('renderPrometheus', () => {
     stats.add('mixed_total', {}, 1);
     stats.set('mixed_total', { source: 'a' }, 7);
     const parsed = parsePrometheusText(renderPrometheus(stats.snapshot()));
-    expect(valueOf(parsed, 'offloader_custom_thing_total', { my_label: 'x', _9lives: 'y' })).toBe(5);
+    expect(sampleValue(parsed, 'offloader_custom_thing_total', { my_label: 'x', _9lives: 'y' })).toBe(5);
     expect(parsed.get('offloader_mixed_total')?.type).toBe('counter');
     expect(parsed.get('offloader_mixed_total')?.samples).toHaveLength(1);
   });

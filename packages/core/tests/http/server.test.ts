@@ -9,7 +9,7 @@ import type { HealthReport } from '../../src/http/health.js';
 import { type StatusServer, startStatusServer } from '../../src/http/server.js';
 import { silentLogger } from '../../src/logger.js';
 import { Metric, Statistics } from '../../src/statistics.js';
-import { parsePrometheusText, valueOf } from './prometheus-text.js';
+import { parsePrometheusText, sampleValue } from './prometheus-text.js';
 
 let dir: string;
 let server: StatusServer;
@@ -65,12 +65,12 @@ describe('status server', () => {
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const families = parsePrometheusText(await res.text());
     expect(
-      shards.map((shard) => valueOf(families, 'offloader_records_put_total', { stream: 'dm-trend', shard })),
+      shards.map((shard) => sampleValue(families, 'offloader_records_put_total', { stream: 'dm-trend', shard })),
     ).toEqual([500, 1000, 1500]);
-    expect(valueOf(families, 'offloader_bytes_put_total', { stream: 'dm-trend', shard: shards[2] })).toBe(405_000);
-    expect(valueOf(families, 'offloader_records_put_total', { stream: 'dm-alarm', shard: shards[0] })).toBe(3);
-    expect(valueOf(families, 'offloader_records_throttled_total', { stream: 'dm-trend' })).toBe(17);
-    expect(valueOf(families, 'offloader_put_latency_seconds_bucket', { stream: 'dm-trend', le: '0.25' })).toBe(1);
+    expect(sampleValue(families, 'offloader_bytes_put_total', { stream: 'dm-trend', shard: shards[2] })).toBe(405_000);
+    expect(sampleValue(families, 'offloader_records_put_total', { stream: 'dm-alarm', shard: shards[0] })).toBe(3);
+    expect(sampleValue(families, 'offloader_records_throttled_total', { stream: 'dm-trend' })).toBe(17);
+    expect(sampleValue(families, 'offloader_put_latency_seconds_bucket', { stream: 'dm-trend', le: '0.25' })).toBe(1);
     // prom-client's process metrics come along, and parse as well.
     expect(families.get('process_cpu_user_seconds_total')?.type).toBe('counter');
     expect(families.get('nodejs_heap_size_used_bytes')?.type).toBe('gauge');
