@@ -44,6 +44,12 @@ export interface FaultCounters {
   socketsDropped: number;
   /** Records answered with success, per `stream/shardId`. */
   perShard: Record<string, number>;
+  /** Most records seen in one PutRecords request. */
+  largestRequestRecords: number;
+  /** Most bytes (data + partition keys) seen in one PutRecords request. */
+  largestRequestBytes: number;
+  /** Largest single record (data + partition key) seen. */
+  largestRecordBytes: number;
 }
 
 export interface FaultProxyOptions {
@@ -94,6 +100,9 @@ function emptyCounters(): FaultCounters {
     credentialRejections: 0,
     socketsDropped: 0,
     perShard: {},
+    largestRequestRecords: 0,
+    largestRequestBytes: 0,
+    largestRecordBytes: 0,
   };
 }
 
@@ -193,11 +202,23 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       outgoing.end(body);
     });
 
+  const measure = (body: PutRecordsBody) => {
+    counters.putRecordsRequests += 1;
+    counters.recordsSeen += body.Records.length;
+    let bytes = 0;
+    for (const record of body.Records) {
+      const size = base64Bytes(record.Data) + Buffer.byteLength(record.PartitionKey, 'utf8');
+      counters.largestRecordBytes = Math.max(counters.largestRecordBytes, size);
+      bytes += size;
+    }
+    counters.largestRequestRecords = Math.max(counters.largestRequestRecords, body.Records.length);
+    counters.largestRequestBytes = Math.max(counters.largestRequestBytes, bytes);
+  };
+
   const putRecords = async (req: IncomingMessage, raw: Buffer, res: ServerResponse) => {
     const body = JSON.parse(raw.toString('utf8')) as PutRecordsBody;
     const stream = body.StreamName ?? body.StreamARN?.split('/').pop() ?? '';
-    counters.putRecordsRequests += 1;
-    counters.recordsSeen += body.Records.length;
+    measure(body);
     const needsShards = settings.shardLimits || settings.acceptOnly;
     const ranges = needsShards ? await shardMap(stream) : [];
     const results: (ResultEntry | undefined)[] = new Array(body.Records.length);
@@ -283,8 +304,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     if (operation === 'PutRecords' && faultsPutRecords) return putRecords(req, raw, res);
     if (operation === 'PutRecords') {
       const body = JSON.parse(raw.toString('utf8')) as PutRecordsBody;
-      counters.putRecordsRequests += 1;
-      counters.recordsSeen += body.Records.length;
+      measure(body);
       counters.recordsForwarded += body.Records.length;
       const answer = await forward(req, raw);
       if (answer.status === 200) {

@@ -1,0 +1,239 @@
+import { Metric, OffloaderError, type OffloadRecord, type RecordOutcome } from '@offloader/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KinesisLimits, LOCAL_CREDENTIALS, LOCAL_REGION, MIB, tailStream } from '../src/index.js';
+import {
+  createTestSink,
+  type FaultProxy,
+  type LocalKinesis,
+  startFaultProxy,
+  startLocalKinesis,
+  trendRecords,
+  writeAll,
+} from '../src/testing/index.js';
+
+let local: LocalKinesis;
+let proxy: FaultProxy;
+
+beforeAll(async () => {
+  local = await startLocalKinesis({
+    streams: [
+      { name: 'big', shards: 1 },
+      { name: 'outage', shards: 2 },
+      { name: 'throttle', shards: 1 },
+      { name: 'routes-a', shards: 1 },
+      { name: 'routes-b', shards: 1 },
+    ],
+  });
+  proxy = await startFaultProxy({ target: local.endpoint });
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  await local?.close();
+});
+
+const fastRetry = { maxAttempts: 0, maxElapsedMs: 60_000, baseDelayMs: 5, maxDelayMs: 50 };
+const sinkOptions = (streams: Record<string, string>) => ({
+  endpoint: proxy.endpoint,
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
+  streams,
+  retry: fastRetry,
+});
+
+async function count(stream: string): Promise<number> {
+  let n = 0;
+  for await (const _ of tailStream({
+    endpoint: local.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    stream,
+  })) {
+    n += 1;
+  }
+  return n;
+}
+
+const codeOf = (outcome: RecordOutcome) =>
+  outcome.status === 'rejected' || outcome.status === 'failed' ? (outcome.error as OffloaderError).code : undefined;
+
+describe('records that can never be sent', () => {
+  it('rejects a 1 MiB+ record in prepare with RECORD_TOO_LARGE and an event; the rest goes on', async () => {
+    proxy.resetCounters();
+    const { sink, services } = await createTestSink(sinkOptions({ data: 'big' }));
+    const records = trendRecords(20);
+    const huge: OffloadRecord = {
+      route: 'data',
+      data: new Uint8Array(MIB),
+      partitionKey: 'k',
+      origin: { sourceId: 'test', file: 'C:\\offload\\big.csv', line: 7 },
+    };
+    // Exactly at the limit: data + key = 1 MiB, which Kinesis accepts.
+    const edge: OffloadRecord = {
+      route: 'data',
+      data: new Uint8Array(MIB - 1),
+      partitionKey: 'k',
+      origin: { sourceId: 'test' },
+    };
+    records.splice(10, 0, huge, edge);
+    const outcomes = await writeAll(sink, records);
+    await sink.stop();
+    expect(outcomes[10].status).toBe('rejected');
+    expect(codeOf(outcomes[10])).toBe('RECORD_TOO_LARGE');
+    expect(outcomes.filter((o) => o.status === 'delivered')).toHaveLength(21);
+    expect(proxy.counters.largestRecordBytes).toBe(MIB);
+    const event = services.events.list({ code: 'RECORD_TOO_LARGE' })[0];
+    expect(event.file).toBe('C:\\offload\\big.csv');
+    expect(event.record).toBe('line 7');
+    expect(event.message).toMatch(/1048577 bytes/);
+    expect(await count('big')).toBe(21);
+  });
+
+  it.each([
+    ['an unmapped route', { route: 'alarm' }, 'ROUTE_UNMAPPED'],
+    ['an empty partition key', { partitionKey: '' }, 'PARTITION_KEY_INVALID'],
+    ['a 257-character partition key', { partitionKey: 'x'.repeat(257) }, 'PARTITION_KEY_INVALID'],
+    ['a bad explicit hash key', { explicitHashKey: '2'.repeat(40) }, 'PARTITION_KEY_INVALID'],
+  ])('rejects %s', async (_name, change, code) => {
+    const { sink } = await createTestSink(sinkOptions({ data: 'big' }));
+    const record = { ...trendRecords(1)[0], ...change };
+    expect(() => sink.prepare(record)).toThrow(expect.objectContaining({ code, name: 'RecordRejectedError' }));
+    await sink.stop();
+  });
+
+  it('routes by the streams map, falls back to defaultStream, and lets record.stream win', async () => {
+    const { sink } = await createTestSink({ ...sinkOptions({ data: 'routes-a' }), defaultStream: 'routes-b' });
+    const records = [
+      ...trendRecords(3, 'data'),
+      ...trendRecords(2, 'alarm'),
+      { ...trendRecords(1, 'data')[0], stream: 'routes-b' },
+    ];
+    const outcomes = await writeAll(sink, records);
+    await sink.stop();
+    expect(outcomes.map((o) => (o.status === 'delivered' ? o.stream : o.status))).toEqual([
+      'routes-a',
+      'routes-a',
+      'routes-a',
+      'routes-b',
+      'routes-b',
+      'routes-b',
+    ]);
+    expect(sink.batching.keyOf?.(records[0])).toBe('routes-a');
+    expect(sink.batching.keyOf?.(records[3])).toBe('routes-b');
+  });
+
+  it('splits an over-limit write into requests within 500 records and the byte budget', async () => {
+    proxy.resetCounters();
+    const { sink } = await createTestSink({ ...sinkOptions({ data: 'big' }), maxRequestBytes: 2 * MIB });
+    const many = trendRecords(1_200);
+    const heavy = Array.from({ length: 6 }, (_, i) => ({
+      route: 'data',
+      data: new Uint8Array(900 * 1024).fill(i),
+      partitionKey: `heavy-${i}`,
+      origin: { sourceId: 'test', index: i },
+    }));
+    for (const record of [...many, ...heavy]) sink.prepare(record);
+    // One write with everything, as a buggy runner might send.
+    const outcomes = await sink.write([...many, ...heavy], new AbortController().signal);
+    await sink.stop();
+    expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
+    expect(proxy.counters.largestRequestRecords).toBeLessThanOrEqual(KinesisLimits.maxRecordsPerRequest);
+    expect(proxy.counters.largestRequestBytes).toBeLessThanOrEqual(2 * MIB);
+    expect(proxy.counters.putRecordsRequests).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('stream errors', () => {
+  it('a missing stream fails the write with STREAM_NOT_FOUND and an event, pauses the route, and recovers', async () => {
+    proxy.resetCounters();
+    const { sink, services } = await createTestSink({ ...sinkOptions({ data: 'not-yet' }), pauseOnErrorMs: 300 });
+    const first = await writeAll(sink, trendRecords(10));
+    expect(first.every((o) => o.status === 'failed' && codeOf(o) === 'STREAM_NOT_FOUND')).toBe(true);
+    expect(services.statistics.total(Metric.recordsPut)).toBe(0);
+    const [event] = services.events.list({ code: 'STREAM_NOT_FOUND' });
+    expect(event.message).toMatch(/stream not-yet does not exist/);
+    // While paused, writes fail fast without calling Kinesis.
+    const requests = proxy.counters.putRecordsRequests;
+    const second = await writeAll(sink, trendRecords(10));
+    expect(second.every((o) => codeOf(o) === 'STREAM_NOT_FOUND')).toBe(true);
+    expect(proxy.counters.putRecordsRequests).toBe(requests);
+    // Someone creates the stream; after the pause the data goes through.
+    await local.createStream({ name: 'not-yet', shards: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const third = await writeAll(sink, trendRecords(10));
+    await sink.stop();
+    expect(third.every((o) => o.status === 'delivered')).toBe(true);
+    expect(services.events.list({ code: 'STREAM_RECOVERED' })).toHaveLength(1);
+  });
+
+  it('rides out an outage (connections refused) and delivers everything once the endpoint is back', async () => {
+    proxy.resetCounters();
+    const { sink, services } = await createTestSink(sinkOptions({ data: 'outage' }));
+    await proxy.setOutage(true);
+    const pending = writeAll(sink, trendRecords(2_000));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const unreachable = services.events.list({ code: 'STREAM_UNREACHABLE' });
+    expect(unreachable).toHaveLength(1);
+    expect(unreachable[0].message).toMatch(/ECONNREFUSED|ECONNRESET/);
+    await proxy.setOutage(false);
+    const outcomes = await pending;
+    await sink.stop();
+    expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
+    expect(services.events.list({ code: 'STREAM_RECOVERED' })).toHaveLength(1);
+    expect(services.statistics.total(Metric.retries, { stream: 'outage' })).toBeGreaterThan(0);
+    expect(await count('outage')).toBe(2_000);
+  });
+
+  it('gives up after maxAttempts with `failed` outcomes and an event, never `delivered`', async () => {
+    proxy.set({ http500Fraction: 1 });
+    const { sink, services } = await createTestSink({
+      ...sinkOptions({ data: 'outage' }),
+      retry: { maxAttempts: 3, maxElapsedMs: 0, baseDelayMs: 1, maxDelayMs: 5 },
+    });
+    try {
+      const outcomes = await writeAll(sink, trendRecords(5));
+      expect(outcomes.every((o) => o.status === 'failed' && codeOf(o) === 'SINK_RETRIES_EXHAUSTED')).toBe(true);
+      expect(services.events.list({ code: 'SINK_RETRIES_EXHAUSTED' })[0].message).toMatch(/after 3 attempt/);
+    } finally {
+      proxy.set({ http500Fraction: 0 });
+      await sink.stop();
+    }
+  });
+});
+
+describe('throttling', () => {
+  it('per-shard limits throttle; concurrency drops, every record arrives, and concurrency recovers', async () => {
+    proxy.resetCounters();
+    proxy.set({ shardLimits: true });
+    const { sink, services } = await createTestSink({
+      ...sinkOptions({ data: 'throttle' }),
+      maxInFlight: 8,
+      maxBatchRecords: 100,
+    });
+    let lowest = sink.maxInFlight();
+    const watch = setInterval(() => {
+      lowest = Math.min(lowest, sink.maxInFlight());
+    }, 5);
+    try {
+      const outcomes = await writeAll(sink, trendRecords(2_500));
+      expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
+    } finally {
+      clearInterval(watch);
+      proxy.set({ shardLimits: false });
+    }
+    expect(proxy.counters.shardLimited).toBeGreaterThan(0);
+    expect(lowest).toBeLessThan(8);
+    expect(services.statistics.total(Metric.recordsThrottled, { stream: 'throttle' })).toBe(
+      proxy.counters.shardLimited,
+    );
+    expect(services.events.list({ code: 'THROTTLING_STARTED' })).toHaveLength(1);
+    // Quiet period, then clean writes raise the limit back and end the throttling episode.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const outcomes = await writeAll(sink, trendRecords(5_000, 'data', 10_000));
+    await sink.stop();
+    expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
+    expect(sink.maxInFlight()).toBe(8);
+    expect(services.statistics.gauge(Metric.concurrency, { sink: 'kinesis-test' })).toBe(8);
+    expect(services.events.list({ code: 'THROTTLING_ENDED' })).toHaveLength(1);
+  });
+});
