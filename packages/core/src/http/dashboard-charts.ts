@@ -38,8 +38,21 @@ function fmtDuration(v) {
   return Math.floor(v / 86400) + ' d ' + Math.floor((v % 86400) / 3600) + ' h';
 }
 
-function niceCeil(v) {
+function fmtDurationShort(v) {
+  if (v === null || v === undefined || !isFinite(v)) return '–';
+  v = Math.max(0, Math.round(v));
+  if (v < 120) return v + 's';
+  if (v < 7200) return Math.floor(v / 60) + 'm' + (v % 60 ? (v % 60) + 's' : '');
+  return Math.floor(v / 3600) + 'h' + (Math.floor((v % 3600) / 60) ? Math.floor((v % 3600) / 60) + 'm' : '');
+}
+
+/** Smallest "round" number ≥ v: 1, 2, 2.5 or 5 times a power of ten (of 1024 for bytes). */
+function niceCeil(v, binary) {
   if (!(v > 0)) return 1;
+  if (binary && v >= 1024) {
+    var unit = Math.pow(1024, Math.floor(Math.log(v) / Math.log(1024)));
+    return niceCeil(v / unit, false) * unit;
+  }
   var p = Math.pow(10, Math.floor(Math.log10(v)));
   var steps = [1, 2, 2.5, 5, 10];
   for (var i = 0; i < steps.length; i++) if (steps[i] * p >= v) return steps[i] * p;
@@ -54,8 +67,8 @@ function relTime(ms) {
 }
 
 /**
- * Draws series [{name, color, points: [[t, value|null], ...]}] into a chart figure. opts: {format, from, to,
- * hover (time or null)}. Remembers what it drew on the figure so hovering can redraw with a cursor.
+ * Draws series [{name, color, points: [[t, value|null], ...]}] into a chart figure. opts: {format,
+ * axisFormat, from, to, hover (time or null)}. Remembers what it drew on the figure so hovering can redraw with a cursor.
  */
 function drawChart(figure, series, opts) {
   figure._chart = { series: series, opts: opts };
@@ -71,6 +84,7 @@ function drawChart(figure, series, opts) {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, cssW, cssH);
   var fmt = opts.format || fmtCount;
+  var axisFmt = opts.axisFormat || fmt;
   var points = 0;
   var max = 0;
   series.forEach(function (s) {
@@ -82,7 +96,7 @@ function drawChart(figure, series, opts) {
   figure.dataset.series = String(series.length);
   var left = 58, right = 8, top = 8, bottom = 18;
   var w = cssW - left - right, h = cssH - top - bottom;
-  var yMax = niceCeil(max * 1.08);
+  var yMax = niceCeil(max * 1.08, fmt === fmtBytes);
   var from = opts.from, to = Math.max(opts.to, opts.from + 1000);
   var x = function (t) { return left + ((t - from) / (to - from)) * w; };
   var y = function (v) { return top + h - (v / yMax) * h; };
@@ -97,7 +111,7 @@ function drawChart(figure, series, opts) {
     ctx.beginPath(); ctx.moveTo(left, gy); ctx.lineTo(left + w, gy); ctx.stroke();
     ctx.fillStyle = '#5a6675';
     ctx.textAlign = 'right';
-    ctx.fillText(fmt(gv), left - 6, gy);
+    ctx.fillText(axisFmt(gv), left - 6, gy);
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'alphabetic';

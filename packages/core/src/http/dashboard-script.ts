@@ -82,19 +82,22 @@ function chartSeries() {
       line('retried', 5, function (s) { return s.total.retries; })], fmtCount],
     'backlog-files': [[line('files waiting', 0, function (s) { return s.backlog.files; })], fmtCount],
     'backlog-bytes': [[line('bytes waiting', 1, function (s) { return s.backlog.bytes; })], fmtBytes],
-    'backlog-age': [[line('oldest file age', 6, function (s) { return s.backlog.oldestAgeSeconds; })], fmtDuration],
+    'backlog-age': [[line('oldest file age', 6, function (s) { return s.backlog.oldestAgeSeconds; })], fmtDuration,
+      fmtDurationShort],
   };
 }
 
 function renderCharts() {
   var to = state.samples.length ? state.samples[state.samples.length - 1].t : Date.now();
-  var span = Math.min(state.historySeconds * 1000, Math.max(60000, to - (state.samples.length ? state.samples[0].t : to)));
+  var first = state.samples.length ? state.samples[0].t : to;
+  // Short histories fill the chart (at least 20 samples wide) instead of hugging the right edge.
+  var span = Math.min(state.historySeconds * 1000, Math.max(20 * state.intervalMs, to - first));
   var all = chartSeries();
   document.querySelectorAll('figure.chart').forEach(function (figure) {
     var def = all[figure.dataset.chart];
     if (!def) return;
     var hover = figure._chart ? figure._chart.opts.hover : null;
-    drawChart(figure, def[0], { format: def[1], from: to - span, to: to, hover: hover });
+    drawChart(figure, def[0], { format: def[1], axisFormat: def[2], from: to - span, to: to, hover: hover });
   });
 }
 
