@@ -7,6 +7,7 @@ export * from './config.js';
 export * from './container.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './folder/index.js';
 export * from './http/index.js';
 export * from './logger.js';
 export * from './pipeline.js';

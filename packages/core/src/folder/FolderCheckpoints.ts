@@ -1,0 +1,118 @@
+import type { CheckpointStore } from '../checkpoints.js';
+import type { Logger } from '../logger.js';
+import type { FolderFile, ResumePoint } from './types.js';
+
+/** Progress of one file as stored in the checkpoint. */
+export interface FileCheckpoint {
+  /** Identity: a new file with the same name but another size or mtime starts from scratch. */
+  size: number;
+  mtimeMs: number;
+  /** Last line of the contiguous acknowledged prefix (0 = nothing yet). */
+  line: number;
+  /** Byte offset just after `line`, when the decoder reports offsets. */
+  offset?: number;
+  /** Records in the acknowledged prefix, so record indexes continue after a restart. */
+  records: number;
+  /** Highest line already written to the `.rejected.csv` output, so a second pass does not repeat rows. */
+  rejectedThrough?: number;
+  /** Set when the file was fully delivered and kept in place (`afterDelivery: keep`). */
+  done?: true;
+}
+
+/** The checkpoint document of one folder source. */
+export interface FolderCheckpointDocument {
+  version: 1;
+  files: Record<string, FileCheckpoint>;
+}
+
+/**
+ * Per-file progress, persisted through the {@link CheckpointStore} (atomic writes). Writes are throttled to one
+ * per `intervalMs`; `flush()` writes at once (file finished, stop). In dry-run nothing is persisted.
+ */
+export class FolderCheckpoints {
+  private entries = new Map<string, FileCheckpoint>();
+  private timer?: NodeJS.Timeout;
+  private dirty = false;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: CheckpointStore,
+    private readonly options: {
+      sourceId: string;
+      intervalMs: number;
+      persist: boolean;
+      logger: Logger;
+      /** Runs before each write (e.g. flush output the checkpoint vouches for). */
+      beforeWrite?: () => Promise<void>;
+    },
+  ) {}
+
+  async load(): Promise<void> {
+    const document = await this.store.load<FolderCheckpointDocument>(this.options.sourceId);
+    if (document?.version === 1 && document.files) this.entries = new Map(Object.entries(document.files));
+  }
+
+  /** The stored progress of `file`, or undefined when the file is new (or a different file with the same name). */
+  get(file: FolderFile): FileCheckpoint | undefined {
+    const entry = this.entries.get(file.relPath);
+    if (!entry) return undefined;
+    if (entry.size !== file.size || entry.mtimeMs !== file.mtimeMs) {
+      this.entries.delete(file.relPath);
+      this.markDirty();
+      return undefined;
+    }
+    return entry;
+  }
+
+  resumePoint(file: FolderFile): ResumePoint {
+    const entry = this.get(file);
+    return entry ? { line: entry.line, offset: entry.offset } : { line: 0, offset: 0 };
+  }
+
+  /** Sets the progress of `file` (creating the entry) and schedules a write. */
+  update(file: FolderFile, change: Partial<FileCheckpoint>): void {
+    const entry = this.entries.get(file.relPath) ?? { size: file.size, mtimeMs: file.mtimeMs, line: 0, records: 0 };
+    Object.assign(entry, change);
+    this.entries.set(file.relPath, entry);
+    this.markDirty();
+  }
+
+  remove(relPath: string): void {
+    if (this.entries.delete(relPath)) this.markDirty();
+  }
+
+  /** Forgets files that are gone from the folder (archived by another instance, deleted by hand). */
+  retain(present: ReadonlySet<string>, active: ReadonlySet<string>): void {
+    for (const key of this.entries.keys()) {
+      if (!present.has(key) && !active.has(key)) this.remove(key);
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.dirty || !this.options.persist) {
+      this.dirty = false;
+      return this.writing;
+    }
+    this.dirty = false;
+    const document: FolderCheckpointDocument = { version: 1, files: {} };
+    for (const [key, entry] of this.entries) document.files[key] = { ...entry };
+    const { beforeWrite } = this.options;
+    this.writing = this.writing
+      .then(() => beforeWrite?.())
+      .then(() => this.store.save(this.options.sourceId, document))
+      .catch((error) => {
+        this.dirty = true;
+        this.options.logger.error({ err: error, source: this.options.sourceId }, 'checkpoint write failed');
+      });
+    return this.writing;
+  }
+
+  private markDirty(): void {
+    this.dirty = true;
+    if (this.timer || !this.options.persist) return;
+    this.timer = setTimeout(() => void this.flush(), this.options.intervalMs);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,117 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { isForbiddenFolder, NamePatterns } from './patterns.js';
+import { DEFAULT_IGNORE, DEFAULT_INCLUDE, type FolderFile, type FolderKind } from './types.js';
+
+interface CompiledKind {
+  kind: FolderKind;
+  segments: string[];
+  include: NamePatterns;
+  ignore: NamePatterns;
+}
+
+/**
+ * Lists the candidate files of every kind: only the files directly in each kind's folder (never recursing),
+ * whose names match `include` and not `ignore`, oldest first by (mtime, name).
+ */
+export class FolderScanner {
+  private readonly kinds: CompiledKind[];
+
+  constructor(
+    private readonly root: string,
+    kinds: readonly FolderKind[],
+  ) {
+    this.kinds = kinds.map((kind) => {
+      const segments = kind.dir.split(/[\\/]+/).filter((segment) => segment !== '' && segment !== '.');
+      const bad = segments.find((segment) => segment === '..' || isForbiddenFolder(segment));
+      if (bad !== undefined) {
+        throw new ConfigError('CONFIG_INVALID', [
+          {
+            file: '(options)',
+            path: `kinds.${kind.route}.dir`,
+            message: `folder "${kind.dir}" is not allowed: the reader never reads "..", failure/Failed, "_" or "." folders`,
+          },
+        ]);
+      }
+      return {
+        kind,
+        segments,
+        include: new NamePatterns(kind.include ?? DEFAULT_INCLUDE),
+        ignore: new NamePatterns(kind.ignore ?? DEFAULT_IGNORE),
+      };
+    });
+  }
+
+  /** Every candidate file of every kind, oldest first. A missing kind folder simply yields nothing. */
+  async scan(): Promise<FolderFile[]> {
+    const seen = new Set<string>();
+    const files: FolderFile[] = [];
+    for (const compiled of this.kinds) {
+      const dir = await this.findDir(compiled.segments);
+      if (dir === undefined) continue;
+      for (const file of await this.listKind(compiled, dir)) {
+        if (seen.has(file.relPath)) continue;
+        seen.add(file.relPath);
+        files.push(file);
+      }
+    }
+    return files.sort(byAge);
+  }
+
+  /** Resolves the kind's folder segment by segment, case-insensitively; undefined when it does not exist. */
+  private async findDir(segments: string[]): Promise<string[] | undefined> {
+    const found: string[] = [];
+    for (const segment of segments) {
+      const entries = await readdirSafe(join(this.root, ...found));
+      const wanted = segment.toLowerCase();
+      const match =
+        entries.find((entry) => entry.isDirectory() && entry.name === segment) ??
+        entries.find((entry) => entry.isDirectory() && entry.name.toLowerCase() === wanted);
+      if (!match) return undefined;
+      found.push(match.name);
+    }
+    return found;
+  }
+
+  private async listKind(compiled: CompiledKind, dirSegments: string[]): Promise<FolderFile[]> {
+    const dir = join(this.root, ...dirSegments);
+    const kindDir = dirSegments.join('/');
+    const files: FolderFile[] = [];
+    for (const entry of await readdirSafe(dir)) {
+      const name = entry.name;
+      if (entry.isDirectory() || name.startsWith('.')) continue;
+      if (!compiled.include.matches(name) || compiled.ignore.matches(name)) continue;
+      const path = join(dir, name);
+      try {
+        const info = await stat(path);
+        if (!info.isFile()) continue;
+        files.push({
+          path,
+          relPath: kindDir ? `${kindDir}/${name}` : name,
+          name,
+          kindDir,
+          kind: compiled.kind,
+          size: info.size,
+          mtimeMs: info.mtimeMs,
+        });
+      } catch {
+        // Gone between readdir and stat (deleted by DataMiner's disk cap, or moved by another instance).
+      }
+    }
+    return files;
+  }
+}
+
+/** Oldest first: mtime, then name. */
+export function byAge(a: FolderFile, b: FolderFile): number {
+  return a.mtimeMs - b.mtimeMs || (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0);
+}
+
+async function readdirSafe(dir: string) {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}

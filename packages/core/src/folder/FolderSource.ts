@@ -1,0 +1,408 @@
+import { unlink } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { OffloaderError } from '../errors.js';
+import type { Source, SourceBatch } from '../plugin.js';
+import type { BatchAck, OffloadRecord } from '../record.js';
+import { Metric } from '../statistics.js';
+import { ClaimRegistry } from './ClaimRegistry.js';
+import { FileRun } from './FileRun.js';
+import { FolderCheckpoints } from './FolderCheckpoints.js';
+import { FolderScanner } from './FolderScanner.js';
+import { FileEvents } from './fileEvents.js';
+import { moveNoClobber } from './fileMoves.js';
+import { Readiness } from './Readiness.js';
+import { RejectedOutput } from './RejectedOutput.js';
+import type { DecodedRowError, FolderFile, FolderSourceOptions } from './types.js';
+
+/**
+ * A source that reads the files of a folder (one sub-folder per kind), oldest first, through a plugin-provided
+ * {@link FileDecoder}, and batches the records. A file is archived, deleted or marked done only after every one
+ * of its records has an outcome and none failed; rejected rows go to `<quarantine>/<kind>/<file>.rejected.csv`.
+ * Progress (the contiguous acknowledged prefix, with byte offsets) is checkpointed so a restart resumes after
+ * the last acknowledged row. Files are claimed so two instances never read the same file.
+ */
+export class FolderSource implements Source {
+  readonly id: string;
+  private readonly root: string;
+  private readonly archivePath?: string;
+  private readonly quarantinePath: string;
+  private readonly scanner: FolderScanner;
+  private readonly readiness: Readiness;
+  private readonly claims: ClaimRegistry;
+  private readonly checkpoints: FolderCheckpoints;
+  private readonly rejected: RejectedOutput;
+  private readonly events: FileEvents;
+  private readonly labels: { source: string };
+  private readonly batchSize: number;
+  private readonly retryDelayMs: number;
+  private readonly maxFileAttempts: number;
+  /** Files being read or waiting for acknowledgements. */
+  private readonly active = new Map<string, FileRun>();
+  /** Files finished in this process that are still in the folder (dry-run, keep, a move that failed). */
+  private readonly finished = new Map<string, string>();
+  private readonly retryAt = new Map<string, number>();
+  private readonly attempts = new Map<string, number>();
+  /** Once-mode: files whose pass is over (or that another instance holds). */
+  private readonly handled = new Set<string>();
+  private readonly seen = new Set<string>();
+  private started = false;
+
+  constructor(private readonly options: FolderSourceOptions) {
+    const baseDir = options.baseDir ?? process.cwd();
+    this.id = options.sourceId;
+    this.root = resolve(baseDir, options.root);
+    this.archivePath = options.archivePath === undefined ? undefined : resolve(baseDir, options.archivePath);
+    this.quarantinePath = resolve(baseDir, options.quarantinePath);
+    if (options.afterDelivery === 'archive' && this.archivePath === undefined) {
+      throw new OffloaderError('CONFIG_INVALID', `source ${this.id}: afterDelivery "archive" needs archivePath`, {
+        field: 'archivePath',
+      });
+    }
+    const { dryRun } = options.mode;
+    const { services } = options;
+    this.labels = { source: this.id };
+    this.batchSize = options.batchSize ?? 500;
+    this.retryDelayMs = options.retryDelayMs ?? 5000;
+    this.maxFileAttempts = options.maxFileAttempts ?? 3;
+    this.scanner = new FolderScanner(this.root, options.kinds);
+    this.readiness = new Readiness(options.complete);
+    this.claims = new ClaimRegistry(this.root, {
+      sourceId: this.id,
+      staleMs: options.staleClaimMs ?? 600_000,
+      dryRun,
+      now: () => services.clock.now(),
+    });
+    this.rejected = new RejectedOutput(this.quarantinePath, !dryRun, (error) =>
+      services.logger.error({ err: error, source: this.id }, 'cannot write rejected rows'),
+    );
+    this.checkpoints = new FolderCheckpoints(services.checkpoints, {
+      sourceId: this.id,
+      intervalMs: options.checkpointIntervalMs ?? 250,
+      persist: !dryRun,
+      logger: services.logger,
+      // A checkpoint that says "rows up to line N were rejected" is only written once those rows are on disk.
+      beforeWrite: () => this.rejected.flush(),
+    });
+    this.events = new FileEvents(services.events, this.id);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.checkpoints.load();
+    this.claims.startRefreshing();
+  }
+
+  async *read(signal: AbortSignal): AsyncIterable<SourceBatch> {
+    await this.start();
+    const { clock } = this.options.services;
+    let snapshot: Set<string> | undefined;
+    while (!signal.aborted) {
+      const now = clock.now();
+      const files = await this.scanner.scan();
+      this.observe(files, now);
+      if (this.options.mode.once && !snapshot) snapshot = new Set(files.map((file) => file.relPath));
+      let next: FolderFile | undefined;
+      let wait = this.options.pollIntervalMs;
+      for (const file of files) {
+        if (snapshot && !snapshot.has(file.relPath)) continue;
+        if (!this.isEligible(file, now)) continue;
+        const settleIn = this.readiness.waitFor(file, now);
+        if (settleIn > 0) {
+          wait = Math.min(wait, settleIn);
+          continue;
+        }
+        if (!(await this.readiness.isReady(file, now))) continue;
+        if (!(await this.claims.tryClaim(file))) {
+          if (snapshot) this.handled.add(file.relPath);
+          continue;
+        }
+        next = file;
+        break;
+      }
+      if (next) {
+        yield* this.readFile(next, signal);
+        continue;
+      }
+      const startSet = snapshot;
+      if (startSet && files.every((file) => !startSet.has(file.relPath) || !this.isPending(file, now))) break;
+      await clock.sleep(Math.max(10, wait), signal);
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const run of this.active.values()) this.events.report(run);
+    await this.rejected.flush();
+    await this.checkpoints.flush();
+    await this.claims.releaseAll();
+  }
+
+  private async *readFile(file: FolderFile, signal: AbortSignal): AsyncGenerator<SourceBatch> {
+    const entry = this.checkpoints.get(file);
+    const resume = entry ? { line: entry.line, offset: entry.offset } : { line: 0, offset: 0 };
+    const run = new FileRun(file, resume, entry?.records ?? 0, entry?.rejectedThrough ?? 0);
+    this.active.set(file.relPath, run);
+    this.retryAt.delete(file.relPath);
+    const { statistics } = this.options.services;
+    const route = file.kind.route;
+    const sourceId = this.id;
+    let records: OffloadRecord[] = [];
+    let raws: (string | undefined)[] = [];
+    let keepRaws = false;
+    let index = run.committedRecords;
+    let completed = false;
+    try {
+      const context = { file, resume, signal, notice: run.notice.bind(run) };
+      for await (const items of this.options.decoder.decode(context)) {
+        let errors = 0;
+        for (const item of items) {
+          run.last = { line: item.endLine ?? item.line, offset: item.offset };
+          if (item.kind === 'error') {
+            errors += this.rejectRow(run, item);
+            continue;
+          }
+          records.push({
+            value: item.value,
+            route: item.route ?? route,
+            origin: { sourceId, file: file.path, line: item.line, index: index++ },
+          });
+          raws.push(item.raw);
+          if (item.raw !== undefined) keepRaws = true;
+          if (records.length >= this.batchSize) {
+            yield this.seal(run, records, keepRaws ? raws : undefined);
+            records = [];
+            raws = [];
+          }
+        }
+        statistics.add(Metric.rowsRead, this.labels, items.length);
+        statistics.add(Metric.rowsRejected, this.labels, errors);
+        if (signal.aborted) break;
+      }
+      completed = !signal.aborted;
+    } catch (error) {
+      run.readStopped = true;
+      await this.onFileError(run, error);
+      return;
+    } finally {
+      if (!completed) run.readStopped = true;
+      if (this.options.mode.once && !this.retryAt.has(file.relPath)) this.handled.add(file.relPath);
+    }
+    // Complete before the last batch is handed out, so its acknowledgement can finish the file at once.
+    run.readComplete = true;
+    if (records.length > 0) yield this.seal(run, records, keepRaws ? raws : undefined);
+    else await this.maybeFinish(run);
+  }
+
+  private seal(run: FileRun, records: OffloadRecord[], raws: (string | undefined)[] | undefined): SourceBatch {
+    const mark = run.addMark(records.length, raws);
+    return {
+      records,
+      ack: (result: BatchAck) => {
+        if (mark.acked) {
+          this.options.services.logger.warn({ source: this.id, file: run.file.relPath }, 'batch acknowledged twice');
+          return;
+        }
+        mark.acked = true;
+        if (result.failed > 0) {
+          mark.failed = true;
+          run.hadFailure = true;
+          run.failedRecords += result.failed;
+        }
+        if (result.rejected > 0) this.rejectDelivered(run, records, mark.raws, result);
+        if (run.advance()) {
+          this.checkpoints.update(run.file, {
+            line: run.committed.line,
+            offset: run.committed.offset,
+            records: run.committedRecords,
+            rejectedThrough: run.rejectedThrough,
+          });
+        }
+        return this.maybeFinish(run);
+      },
+    };
+  }
+
+  private rejectRow(run: FileRun, item: DecodedRowError): number {
+    if (item.line <= run.rejectedBefore) return 0;
+    const { error } = item;
+    run.noteRowError(
+      `line ${item.line}${error.field ? ` field ${error.field}` : ''}: ${error.message}`,
+      item.endLine ?? item.line,
+    );
+    this.rejected.add(run.file, {
+      line: item.line,
+      field: error.field,
+      code: error.code,
+      reason: error.message,
+      stage: 'decoder',
+      raw: item.raw,
+    });
+    return 1;
+  }
+
+  private rejectDelivered(
+    run: FileRun,
+    records: OffloadRecord[],
+    raws: (string | undefined)[] | undefined,
+    result: BatchAck,
+  ) {
+    result.outcomes.forEach((outcome, i) => {
+      if (outcome.status !== 'rejected') return;
+      const record = records[i];
+      const line = record.origin.line ?? 0;
+      const code = outcome.error instanceof OffloaderError ? outcome.error.code : 'RECORD_INVALID';
+      run.noteSinkReject(`line ${line}: ${outcome.error.message}`);
+      this.rejected.add(run.file, {
+        line,
+        code,
+        reason: outcome.error.message,
+        stage: 'sink',
+        raw: raws?.[i] ?? JSON.stringify(record.value ?? null),
+      });
+    });
+  }
+
+  private async maybeFinish(run: FileRun): Promise<void> {
+    if (!run.readComplete || run.readStopped || run.finishing || run.outstanding() > 0) return;
+    run.finishing = true;
+    const { file } = run;
+    try {
+      await this.rejected.flush(file.relPath);
+      this.events.report(run);
+      if (run.hadFailure) return await this.keepForRetry(run);
+      await this.afterDelivery(file);
+      this.options.services.statistics.add(Metric.filesDone, this.labels);
+      this.options.services.logger.info({ source: this.id, file: file.path }, 'file delivered');
+      this.attempts.delete(file.relPath);
+      await this.claims.release(file.relPath);
+    } finally {
+      this.active.delete(file.relPath);
+    }
+  }
+
+  private async afterDelivery(file: FolderFile): Promise<void> {
+    const mode = this.options.afterDelivery;
+    if (this.options.mode.dryRun) {
+      this.finished.set(file.relPath, identity(file));
+      return;
+    }
+    try {
+      if (mode === 'archive') await moveNoClobber(file.path, this.archivePath!, file.kindDir, file.name);
+      else if (mode === 'delete') await unlink(file.path);
+      if (mode === 'keep') {
+        this.checkpoints.update(file, { done: true });
+        this.finished.set(file.relPath, identity(file));
+      } else {
+        this.checkpoints.remove(file.relPath);
+      }
+    } catch (error) {
+      // Delivered but still in place: remember it as done so it is never sent again, also after a restart.
+      this.checkpoints.update(file, { done: true });
+      this.finished.set(file.relPath, identity(file));
+      this.events.fileIoFailed(file, `delivered, but cannot ${mode} it: ${(error as Error).message}`);
+    }
+    await this.checkpoints.flush();
+  }
+
+  private async keepForRetry(run: FileRun): Promise<void> {
+    const { file } = run;
+    this.events.deliveryFailed(run, this.options.mode.once);
+    await this.checkpoints.flush();
+    if (this.options.mode.once) {
+      await this.claims.release(file.relPath);
+      return;
+    }
+    this.retryAt.set(file.relPath, this.options.services.clock.now() + this.retryDelayMs);
+  }
+
+  private async onFileError(run: FileRun, error: unknown): Promise<void> {
+    const { file } = run;
+    const code = (error as NodeJS.ErrnoException).code;
+    try {
+      if (code === 'ENOENT') {
+        this.events.vanished(file);
+        this.checkpoints.remove(file.relPath);
+        return;
+      }
+      const attempts = (this.attempts.get(file.relPath) ?? 0) + 1;
+      this.attempts.set(file.relPath, attempts);
+      const permanent = error instanceof OffloaderError && error.code === 'FILE_UNPARSABLE';
+      if (!permanent && attempts < this.maxFileAttempts) {
+        this.events.readRetry(file, error, attempts);
+        this.retryAt.set(file.relPath, this.options.services.clock.now() + this.retryDelayMs);
+        return;
+      }
+      await this.quarantine(run, error);
+    } finally {
+      this.active.delete(file.relPath);
+      if (this.options.mode.once || !this.retryAt.has(file.relPath)) await this.claims.release(file.relPath);
+    }
+  }
+
+  private async quarantine(run: FileRun, error: unknown): Promise<void> {
+    const { file } = run;
+    let movedTo: string | undefined;
+    if (!this.options.mode.dryRun) {
+      try {
+        movedTo = await moveNoClobber(file.path, this.quarantinePath, file.kindDir, file.name);
+        this.checkpoints.remove(file.relPath);
+      } catch (moveError) {
+        this.events.fileIoFailed(file, `cannot move to quarantine: ${(moveError as Error).message}`);
+      }
+    }
+    if (!movedTo) this.finished.set(file.relPath, identity(file));
+    this.attempts.delete(file.relPath);
+    this.options.services.statistics.add(Metric.filesQuarantined, this.labels);
+    this.events.quarantined(run, error, movedTo);
+    await this.rejected.flush(file.relPath);
+    await this.checkpoints.flush();
+  }
+
+  /** Statistics, forgetting vanished files, and pruning checkpoint entries of files that are gone. */
+  private observe(files: FolderFile[], now: number): void {
+    const { statistics } = this.options.services;
+    const present = new Set<string>();
+    let backlogBytes = 0;
+    let backlogFiles = 0;
+    let oldest = now;
+    for (const file of files) {
+      present.add(file.relPath);
+      if (!this.seen.has(file.relPath)) {
+        this.seen.add(file.relPath);
+        statistics.add(Metric.filesSeen, this.labels);
+      }
+      if (this.isDone(file)) continue;
+      backlogFiles++;
+      backlogBytes += file.size;
+      oldest = Math.min(oldest, file.mtimeMs);
+    }
+    for (const key of this.seen) if (!present.has(key)) this.seen.delete(key);
+    for (const key of this.finished.keys()) if (!present.has(key)) this.finished.delete(key);
+    this.readiness.retain(present);
+    this.checkpoints.retain(present, new Set(this.active.keys()));
+    statistics.set(Metric.backlogFiles, this.labels, backlogFiles);
+    statistics.set(Metric.backlogBytes, this.labels, backlogBytes);
+    statistics.set(Metric.oldestFileAgeSeconds, this.labels, backlogFiles ? Math.max(0, (now - oldest) / 1000) : 0);
+  }
+
+  private isDone(file: FolderFile): boolean {
+    if (this.finished.get(file.relPath) === identity(file)) return true;
+    return this.checkpoints.get(file)?.done === true;
+  }
+
+  private isEligible(file: FolderFile, now: number): boolean {
+    if (this.active.has(file.relPath) || this.handled.has(file.relPath) || this.isDone(file)) return false;
+    return (this.retryAt.get(file.relPath) ?? 0) <= now;
+  }
+
+  /** Once-mode: the file still needs a pass by this instance. */
+  private isPending(file: FolderFile, now: number): boolean {
+    if (this.handled.has(file.relPath) || this.isDone(file)) return false;
+    if (this.active.has(file.relPath)) return !this.active.get(file.relPath)!.readComplete;
+    return this.isEligible(file, now) || this.retryAt.has(file.relPath);
+  }
+}
+
+function identity(file: FolderFile): string {
+  return `${file.size}:${file.mtimeMs}`;
+}

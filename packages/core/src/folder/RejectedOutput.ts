@@ -1,0 +1,81 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FolderFile } from './types.js';
+
+/** One rejected row: a row error of the decoder, or a record the sink rejected. */
+export interface RejectedRow {
+  line: number;
+  field?: string;
+  code: string;
+  reason: string;
+  /** `decoder` (could not become a record) or `sink` (record refused by the sink). */
+  stage: 'decoder' | 'sink';
+  raw: string;
+}
+
+interface Pending {
+  file: FolderFile;
+  rows: RejectedRow[];
+}
+
+const FLUSH_ROWS = 256;
+
+/**
+ * Writes rejected rows beside the quarantined files: `<quarantine>/<kind dir>/<file>.rejected.csv` holds the
+ * raw rows (UTF-8, one per line, as read), and `<file>.rejected.jsonl` one JSON line per row with
+ * `{line, field, code, reason, stage}` in the same order. Rows are buffered and appended in blocks; writes of
+ * one file are serialised. In dry-run nothing is written.
+ */
+export class RejectedOutput {
+  private readonly pending = new Map<string, Pending>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly quarantinePath: string,
+    private readonly write: boolean,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  add(file: FolderFile, row: RejectedRow): void {
+    let pending = this.pending.get(file.relPath);
+    if (!pending) {
+      pending = { file, rows: [] };
+      this.pending.set(file.relPath, pending);
+    }
+    pending.rows.push(row);
+    if (pending.rows.length >= FLUSH_ROWS) void this.flush(file.relPath);
+  }
+
+  /** Paths of the two output files of `file`. */
+  pathsOf(file: FolderFile): { rows: string; reasons: string } {
+    const dir = file.kindDir ? join(this.quarantinePath, ...file.kindDir.split('/')) : this.quarantinePath;
+    return { rows: join(dir, `${file.name}.rejected.csv`), reasons: join(dir, `${file.name}.rejected.jsonl`) };
+  }
+
+  /** Appends the buffered rows of one file (or of every file). */
+  flush(relPath?: string): Promise<void> {
+    const keys = relPath === undefined ? [...this.pending.keys()] : [relPath];
+    for (const key of keys) {
+      const pending = this.pending.get(key);
+      if (!pending || pending.rows.length === 0) continue;
+      const rows = pending.rows;
+      pending.rows = [];
+      if (!this.write) continue;
+      this.chain = this.chain.then(() => this.append(pending.file, rows)).catch(this.onError);
+    }
+    return this.chain;
+  }
+
+  private async append(file: FolderFile, rows: RejectedRow[]): Promise<void> {
+    const paths = this.pathsOf(file);
+    await mkdir(join(paths.rows, '..'), { recursive: true });
+    let raw = '';
+    let reasons = '';
+    for (const row of rows) {
+      raw += `${row.raw}\n`;
+      reasons += `${JSON.stringify({ line: row.line, field: row.field, code: row.code, reason: row.reason, stage: row.stage })}\n`;
+    }
+    await appendFile(paths.rows, raw);
+    await appendFile(paths.reasons, reasons);
+  }
+}

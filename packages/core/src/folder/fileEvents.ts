@@ -1,0 +1,128 @@
+import { OffloaderError } from '../errors.js';
+import type { EventLog } from '../events.js';
+import type { FileRun } from './FileRun.js';
+import type { FolderFile } from './types.js';
+
+/** Event codes the folder source emits. */
+export const FolderEventCodes = {
+  fileQuarantined: 'FILE_QUARANTINED',
+  rowInvalid: 'ROW_INVALID',
+  recordRejected: 'RECORD_REJECTED',
+  deliveryFailed: 'FILE_DELIVERY_FAILED',
+  readRetry: 'FILE_READ_RETRY',
+  fileIo: 'FILE_IO',
+  fileVanished: 'FILE_VANISHED',
+} as const;
+
+/**
+ * Turns what happened to a file into a few events: one per file and problem, never one per row, each naming the
+ * file, the first lines and fields concerned, and the total.
+ */
+export class FileEvents {
+  constructor(
+    private readonly events: EventLog,
+    private readonly source: string,
+  ) {}
+
+  /** Row errors, sink rejections and decoder notices of `run` since the last report. */
+  report(run: FileRun): void {
+    const file = run.file.path;
+    if (run.rowErrors > 0) {
+      this.events.emit({
+        severity: 'warning',
+        source: this.source,
+        code: FolderEventCodes.rowInvalid,
+        file,
+        record: run.rowErrorSamples[0]?.split(':')[0],
+        message: `${run.rowErrors} row(s) rejected in ${run.file.relPath}: ${summarise(run.rowErrorSamples, run.rowErrors)}`,
+      });
+      run.rowErrors = 0;
+      run.rowErrorSamples.length = 0;
+    }
+    if (run.sinkRejected > 0) {
+      this.events.emit({
+        severity: 'warning',
+        source: this.source,
+        code: FolderEventCodes.recordRejected,
+        file,
+        record: run.sinkRejectSamples[0]?.split(':')[0],
+        message: `${run.sinkRejected} record(s) of ${run.file.relPath} rejected by the sink: ${summarise(run.sinkRejectSamples, run.sinkRejected)}`,
+      });
+      run.sinkRejected = 0;
+      run.sinkRejectSamples.length = 0;
+    }
+    for (const [code, { first, count }] of run.notices) {
+      const where = [first.line ? `line ${first.line}` : '', first.field ? `field ${first.field}` : '']
+        .filter(Boolean)
+        .join(' ');
+      this.events.emit({
+        severity: first.severity ?? 'warning',
+        source: this.source,
+        code,
+        file,
+        record: first.line ? `line ${first.line}` : undefined,
+        message: `${run.file.relPath}${where ? ` ${where}` : ''}: ${first.message}${count > 1 ? ` (${count} occurrences in this file)` : ''}`,
+      });
+    }
+    run.notices.clear();
+  }
+
+  quarantined(run: FileRun, error: unknown, movedTo: string | undefined): void {
+    const reason = error instanceof OffloaderError ? error.describe() : (error as Error).message;
+    this.events.emit({
+      severity: 'error',
+      source: this.source,
+      code: FolderEventCodes.fileQuarantined,
+      file: run.file.path,
+      message: `${run.file.relPath} cannot be read (${reason}); ${movedTo ? `moved to ${movedTo}` : 'left in place'}`,
+    });
+  }
+
+  deliveryFailed(run: FileRun, once: boolean): void {
+    this.events.emit({
+      severity: 'error',
+      source: this.source,
+      code: FolderEventCodes.deliveryFailed,
+      file: run.file.path,
+      record: `line ${run.committed.line + 1}`,
+      message: `${run.failedRecords} record(s) of ${run.file.relPath} not delivered; the file stays and ${
+        once ? 'the next run resumes' : 'is retried'
+      } after line ${run.committed.line}`,
+    });
+  }
+
+  readRetry(file: FolderFile, error: unknown, attempt: number): void {
+    this.events.emit({
+      severity: 'warning',
+      source: this.source,
+      code: FolderEventCodes.readRetry,
+      file: file.path,
+      message: `cannot read ${file.relPath} (attempt ${attempt}): ${(error as Error).message}`,
+    });
+  }
+
+  fileIoFailed(file: FolderFile, message: string): void {
+    this.events.emit({
+      severity: 'error',
+      source: this.source,
+      code: FolderEventCodes.fileIo,
+      file: file.path,
+      message: `${file.relPath}: ${message}`,
+    });
+  }
+
+  vanished(file: FolderFile): void {
+    this.events.emit({
+      severity: 'warning',
+      source: this.source,
+      code: FolderEventCodes.fileVanished,
+      file: file.path,
+      message: `${file.relPath} disappeared while it was read (deleted by DataMiner's disk cap or by hand)`,
+    });
+  }
+}
+
+function summarise(samples: string[], total: number): string {
+  const more = total - samples.length;
+  return `${samples.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}

@@ -1,0 +1,37 @@
+import { constants, copyFile, link, mkdir, unlink } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+
+/**
+ * Moves `source` to `<targetRoot>/<subDir>/<name>`, never overwriting: a name already taken gets a `-1`, `-2`,
+ * ... suffix before the extension. Uses a hard link (atomic, fails when the name exists) and falls back to an
+ * exclusive copy across volumes. Returns the path written.
+ */
+export async function moveNoClobber(source: string, targetRoot: string, subDir: string, name: string): Promise<string> {
+  const dir = subDir ? join(targetRoot, ...subDir.split('/')) : targetRoot;
+  await mkdir(dir, { recursive: true });
+  const extension = extname(name);
+  const stem = name.slice(0, name.length - extension.length);
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const target = join(dir, attempt === 0 ? name : `${stem}-${attempt}${extension}`);
+    try {
+      await placeNoClobber(source, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    await unlink(source);
+    return target;
+  }
+  throw new Error(`no free name for ${name} in ${dir}`);
+}
+
+async function placeNoClobber(source: string, target: string): Promise<void> {
+  try {
+    await link(source, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOENT') throw error;
+    // Different volume or a file system without hard links.
+    await copyFile(source, target, constants.COPYFILE_EXCL);
+  }
+}

@@ -1,0 +1,29 @@
+export { ClaimRegistry } from './ClaimRegistry.js';
+export { createFolderSource, type FolderSourceSettings } from './createFolderSource.js';
+export { type FileCheckpoint, type FolderCheckpointDocument, FolderCheckpoints } from './FolderCheckpoints.js';
+export { byAge, FolderScanner } from './FolderScanner.js';
+export { FolderSource } from './FolderSource.js';
+export { FolderEventCodes } from './fileEvents.js';
+export { moveNoClobber } from './fileMoves.js';
+export { isForbiddenFolder, NamePatterns } from './patterns.js';
+export { Readiness } from './Readiness.js';
+export { RejectedOutput, type RejectedRow } from './RejectedOutput.js';
+export {
+  type AfterDelivery,
+  CLAIMS_DIR,
+  type CompleteRule,
+  DEFAULT_IGNORE,
+  DEFAULT_INCLUDE,
+  type DecodeContext,
+  type DecodedItem,
+  type DecodedRecord,
+  type DecodedRowError,
+  type DecodeNotice,
+  FileDecodeError,
+  type FileDecoder,
+  type FolderFile,
+  type FolderKind,
+  type FolderServices,
+  type FolderSourceOptions,
+  type ResumePoint,
+} from './types.js';
