@@ -12,6 +12,7 @@ export * from './http/index.js';
 export * from './logger.js';
 export * from './pipeline.js';
 export * from './plugin.js';
+export * from './progress.js';
 export * from './record.js';
 export * from './registry.js';
 export * from './runner.js';
