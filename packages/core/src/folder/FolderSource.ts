@@ -161,11 +161,16 @@ export class FolderSource implements Source {
             errors += this.rejectRow(run, item);
             continue;
           }
-          records.push({
+          const record: OffloadRecord = {
             value: item.value,
             route: item.route ?? route,
             origin: { sourceId, file: file.path, line: item.line, index: index++ },
-          });
+          };
+          if (item.data !== undefined) record.data = item.data;
+          if (item.partitionKey !== undefined) record.partitionKey = item.partitionKey;
+          if (item.explicitHashKey !== undefined) record.explicitHashKey = item.explicitHashKey;
+          if (item.stream !== undefined) record.stream = item.stream;
+          records.push(record);
           raws.push(item.raw);
           if (item.raw !== undefined) keepRaws = true;
           if (records.length >= this.batchSize) {

@@ -66,6 +66,14 @@ export interface DecodedRecord {
   raw?: string;
   /** Route of this record when it differs from the kind's route. */
   route?: string;
+  /** Payload bytes to send exactly as they are (instead of the JSON of `value`). */
+  data?: Uint8Array;
+  /** Kinesis partition key chosen by the input itself. */
+  partitionKey?: string;
+  /** Kinesis explicit hash key (decimal 128-bit integer as text) chosen by the input itself. */
+  explicitHashKey?: string;
+  /** Stream named by the input itself, already checked by the decoder against what the operator allows. */
+  stream?: string;
 }
 
 /** One row a decoder could not turn into a record. It is rejected; the file goes on. */
