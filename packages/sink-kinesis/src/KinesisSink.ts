@@ -65,6 +65,8 @@ export class KinesisSink implements Sink {
   private client?: KinesisClient;
   private writer?: PutRecordsWriter;
   private local?: LocalKinesis;
+  /** Streams the embedded server has (configured ones at start, others created on first use). */
+  private readonly localStreams = new Set<string>();
 
   constructor(
     private readonly options: KinesisSinkOptions,
@@ -205,6 +207,11 @@ export class KinesisSink implements Sink {
         if (this.dryRun) {
           for (const index of indexes) outcomes[index] = { status: 'delivered', stream };
           return;
+        }
+        if (this.local && !this.localStreams.has(stream) && !stream.startsWith('arn:')) {
+          // Custom files may name streams the map does not list; the embedded server has no one to create them.
+          this.localStreams.add(stream);
+          await this.local.createStream({ name: stream, shards: this.options.local.shards });
         }
         const entries = this.plan(indexes.map((index) => records[index])).map((entry) => ({
           ...entry,

@@ -1,4 +1,4 @@
-import type { Clock, EventLog, Logger } from '@offloader/core';
+import type { Clock, EventLog, Logger, Severity } from '@offloader/core';
 import { deliveryCodeOf, type FailureKind, RoutePausedError } from './errors.js';
 
 /** Throttling counts as over once a clean answer arrives this long after the last throttled one. */
@@ -55,7 +55,7 @@ export class StreamHealth {
           : `non-retryable error for stream ${stream}`;
     const message = `${reason}: ${detail}; data is kept, writes to this stream fail until ${new Date(until).toISOString()}`;
     state.pause = new RoutePausedError(code, message, stream, until);
-    this.events.emit({ severity: 'error', source: this.sinkId, code: PAUSE_EVENT[kind] ?? code, message });
+    this.emit('error', PAUSE_EVENT[kind] ?? code, stream, message);
     this.logger.error({ stream, code }, message);
     return state.pause;
   }
@@ -66,7 +66,7 @@ export class StreamHealth {
     if (state.throttling) return;
     state.throttling = true;
     const message = `stream ${stream} is throttling writes (ProvisionedThroughputExceeded); lowering concurrency`;
-    this.events.emit({ severity: 'warning', source: this.sinkId, code: 'THROTTLING_STARTED', message });
+    this.emit('warning', 'THROTTLING_STARTED', stream, message);
     this.logger.warn({ stream }, message);
   }
 
@@ -75,7 +75,7 @@ export class StreamHealth {
     if (state.unreachable) return;
     state.unreachable = true;
     const message = `stream ${stream} is unreachable: ${detail}; retrying`;
-    this.events.emit({ severity: 'error', source: this.sinkId, code: 'STREAM_UNREACHABLE', message });
+    this.emit('error', 'STREAM_UNREACHABLE', stream, message);
     this.logger.error({ stream }, message);
   }
 
@@ -88,19 +88,24 @@ export class StreamHealth {
       state.unreachable = false;
       state.pause = undefined;
       const message = `stream ${stream} answers again (was ${was})`;
-      this.events.emit({ severity: 'info', source: this.sinkId, code: 'STREAM_RECOVERED', message });
+      this.emit('info', 'STREAM_RECOVERED', stream, message);
       this.logger.info({ stream }, message);
     }
     if (clean && state.throttling && now - state.lastThrottledAt >= THROTTLE_QUIET_MS) {
       state.throttling = false;
       const message = `stream ${stream} accepts writes without throttling again`;
-      this.events.emit({ severity: 'info', source: this.sinkId, code: 'THROTTLING_ENDED', message });
+      this.emit('info', 'THROTTLING_ENDED', stream, message);
       this.logger.info({ stream }, message);
     }
   }
 
   isThrottling(stream: string): boolean {
     return this.states.get(stream)?.throttling ?? false;
+  }
+
+  /** One row per stream and condition: repeats fold, but two streams never share a row. */
+  private emit(severity: Severity, code: string, stream: string, message: string): void {
+    this.events.emit({ severity, source: this.sinkId, code, message }, `${this.sinkId}|${code}|${stream}`);
   }
 
   private state(stream: string): StreamState {

@@ -17,7 +17,9 @@ describe('endpoint: local', () => {
     const endpoint = sink.localEndpoint() as string;
     expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(logLines.some((line) => line.includes('embedded Kinesis-API server') && line.includes(endpoint))).toBe(true);
-    const records = [...trendRecords(300, 'data'), ...trendRecords(40, 'alarm')];
+    // A custom file may name a stream the map does not list: the embedded server creates it on first use.
+    const custom = { ...trendRecords(1, 'custom')[0], stream: 'dm-custom' };
+    const records = [...trendRecords(300, 'data'), ...trendRecords(40, 'alarm'), custom];
     const outcomes = await writeAll(sink, records);
     expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
     await sink.stop();
@@ -44,6 +46,7 @@ describe('endpoint: local', () => {
       expect(trend).toHaveLength(300);
       expect(new Set(trend.map((r) => r.shardId)).size).toBe(3);
       expect(await read('dm-alarm')).toHaveLength(40);
+      expect(await read('dm-custom')).toHaveLength(1);
       const limited = [];
       for await (const r of tailStream({
         endpoint: reopened.endpoint,
