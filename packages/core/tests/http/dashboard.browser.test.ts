@@ -226,6 +226,7 @@ describe.skipIf(SKIP)('dashboard page in headless Chromium', () => {
         statisticsRows: document.querySelectorAll('#statistics tbody tr').length,
         recordsTile: document.querySelector('[data-tile="records"] .value')?.textContent,
         health: document.getElementById('health-status')?.textContent,
+        horizontalOverflow: document.documentElement.scrollWidth - window.innerWidth,
         legend: [...document.querySelectorAll('figure[data-chart="records-shard"] .legend li')].map(
           (li) => li.textContent,
         ),
@@ -237,6 +238,7 @@ describe.skipIf(SKIP)('dashboard page in headless Chromium', () => {
       expect(state.statisticsRows).toBeGreaterThanOrEqual(SHARDS * 4);
       expect(Number.parseFloat(state.recordsTile ?? '')).toBeGreaterThan(0);
       expect(state.health).toBe('degraded');
+      expect(state.horizontalOverflow).toBeLessThanOrEqual(0);
       expect(state.legend).toContain('dm-trend / 000000000000');
 
       mkdirSync(screenshotDir, { recursive: true });
