@@ -97,7 +97,12 @@ export class Pipeline {
     return coreServices(this.container);
   }
 
-  run(signal?: AbortSignal): Promise<RunSummary> {
-    return this.runner.run(signal);
+  /** Runs to the end (see `PipelineRunner.run`), then flushes the events file. */
+  async run(signal?: AbortSignal): Promise<RunSummary> {
+    try {
+      return await this.runner.run(signal);
+    } finally {
+      this.services.events.close();
+    }
   }
 }

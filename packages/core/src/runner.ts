@@ -234,6 +234,7 @@ export class PipelineRunner {
     }
     for (let i = 0; i < items.length; i += 1) items[i].collector.settle(items[i].index, outcomes[i]);
     this.buffered -= items.length;
+    this.services.statistics.set(Metric.bufferedRecords, {}, this.buffered);
     this.wake();
   }
 
