@@ -1,0 +1,93 @@
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, sep } from 'node:path';
+import type { DecodeContext, DecodedItem, FileDecoder, FolderFile } from '@offloader/core';
+import { CustomEventCodes, fileError } from './errors.js';
+import type { FileFormat } from './options.js';
+import { notAllowed, type RecordConverter } from './RecordConverter.js';
+import { type ReaderInput, readDocument, readLines } from './readers.js';
+import { sniffLayout, TextEncodingError } from './TextInput.js';
+
+/** Entry text read at most per record, as a multiple of `maxRecordBytes` (base64, escapes and layout inflate it). */
+export const TEXT_BYTES_PER_RECORD_BYTE = 8;
+const TEXT_BYTES_SLACK = 64 * 1024;
+
+export interface CustomFileDecoderOptions {
+  /** The watched folder (absolute). Files that resolve outside it are refused. */
+  root: string;
+  format: FileFormat;
+  converter: RecordConverter;
+  maxRecordBytes: number;
+  allowedStreams: readonly string[];
+  /** Route of every record; a stream named by the file is carried beside it. */
+  route: string;
+  /** Emits an event with its own code for a file-level problem (the file is then quarantined). */
+  report(file: FolderFile, code: string, message: string): void;
+}
+
+/**
+ * The {@link FileDecoder} of custom offload files: picks the reader by format (JSON document or JSON Lines),
+ * decodes UTF-8 (BOM optional) and UTF-16 with a BOM, refuses files that resolve outside the watched folder,
+ * and turns every entry into a record with the exact payload bytes, or a row error.
+ */
+export class CustomFileDecoder implements FileDecoder {
+  private rootReal?: Promise<string>;
+  private readonly maxTextBytes: number;
+
+  constructor(private readonly options: CustomFileDecoderOptions) {
+    this.maxTextBytes = options.maxRecordBytes * TEXT_BYTES_PER_RECORD_BYTE + TEXT_BYTES_SLACK;
+  }
+
+  async *decode(context: DecodeContext): AsyncIterable<readonly DecodedItem[]> {
+    const { file } = context;
+    await this.checkInsideRoot(file);
+    const layout = await sniffLayout(file.path);
+    if (layout.looksBinary) {
+      throw fileError(
+        file.path,
+        'holds NUL bytes: UTF-16 without a byte-order mark, or not text at all; write UTF-8 (BOM optional) or UTF-16 with a BOM',
+      );
+    }
+    const input: ReaderInput = {
+      context,
+      layout,
+      converter: this.options.converter,
+      route: this.options.route,
+      maxTextBytes: this.maxTextBytes,
+      refuseStream: (stream, where) => this.refuseStream(file, stream, where),
+    };
+    try {
+      yield* this.isJsonLines(file) ? readLines(input) : readDocument(input);
+    } catch (error) {
+      if (error instanceof TextEncodingError) throw fileError(file.path, error.message, undefined, error);
+      throw error;
+    }
+  }
+
+  private isJsonLines(file: FolderFile): boolean {
+    if (this.options.format !== 'auto') return this.options.format === 'jsonl';
+    return /\.(jsonl|ndjson)$/i.test(file.name);
+  }
+
+  /** A symbolic link (or a junction) in the folder must not lead the reader anywhere else. */
+  private async checkInsideRoot(file: FolderFile): Promise<void> {
+    this.rootReal ??= realpath(this.options.root);
+    const [root, target] = await Promise.all([this.rootReal, realpath(file.path)]);
+    const path = relative(root, target);
+    if (path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path)) {
+      const message = `${file.relPath} resolves to ${target}, outside the watched folder; it is not read`;
+      this.options.report(file, CustomEventCodes.fileOutsideRoot, message);
+      throw fileError(file.path, message);
+    }
+  }
+
+  private refuseStream(file: FolderFile, stream: string, where: string): Error {
+    const allowed = this.options.allowedStreams;
+    const detail = `${where}: ${notAllowed(stream)} (${
+      allowed.length === 0
+        ? 'allowedStreams is empty, so files must not name a stream'
+        : `allowed: ${allowed.join(', ')}`
+    }); the whole file is quarantined`;
+    this.options.report(file, CustomEventCodes.streamNotAllowed, `${file.relPath} ${detail}`);
+    return fileError(file.path, detail);
+  }
+}

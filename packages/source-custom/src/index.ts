@@ -1,0 +1,64 @@
+import { join, resolve } from 'node:path';
+import { type CompleteRule, coreServices, createFolderSource, definePlugin } from '@offloader/core';
+import { CustomFileDecoder } from './CustomFileDecoder.js';
+import { type CustomSourceOptions, customSourceOptionsSchema } from './options.js';
+import { RecordConverter } from './RecordConverter.js';
+
+/** Route of every record of this source: the sink's `streams.custom` unless the file names an allowed stream. */
+export const CUSTOM_ROUTE = 'custom';
+
+/**
+ * The `custom` source: reads files another program wrote in PutRecords shape (a `.json` request body, or JSON
+ * Lines with one record per line) from a folder, and sends each record's payload bytes as they are.
+ */
+export const customSource = definePlugin<'source', CustomSourceOptions>({
+  kind: 'source',
+  type: 'custom',
+  description:
+    'Custom offload files: PutRecords-shaped JSON documents or JSON Lines written by another program, sent byte-exact',
+  optionsSchema: customSourceOptionsSchema,
+  create(options, context) {
+    const root = resolve(context.baseDir, options.path);
+    const { events } = coreServices(context.container);
+    const converter = new RecordConverter({
+      dataEncoding: options.dataEncoding,
+      maxRecordBytes: options.maxRecordBytes,
+      allowedStreams: options.allowedStreams,
+    });
+    const decoder = new CustomFileDecoder({
+      root,
+      format: options.format,
+      converter,
+      maxRecordBytes: options.maxRecordBytes,
+      allowedStreams: options.allowedStreams,
+      route: CUSTOM_ROUTE,
+      report: (file, code, message) =>
+        events.emit({ severity: 'error', source: context.id, code, file: file.path, message }),
+    });
+    const complete: CompleteRule =
+      options.complete === 'rename' ? { mode: 'rename' } : { mode: 'stable', settleMs: options.settleMs };
+    return createFolderSource(
+      {
+        root,
+        kinds: [{ route: CUSTOM_ROUTE, dir: '.', include: options.include, ignore: options.ignore }],
+        complete,
+        pollIntervalMs: options.pollIntervalMs,
+        afterDelivery: options.afterDelivery,
+        archivePath: options.archivePath ?? join(root, '_archive'),
+        quarantinePath: options.quarantinePath ?? join(root, '_quarantine'),
+        decoder,
+        batchSize: options.batchSize,
+      },
+      context,
+    );
+  },
+});
+
+/** Every plugin of this package, for the registry. */
+export const plugins = [customSource];
+
+export { CustomFileDecoder, type CustomFileDecoderOptions } from './CustomFileDecoder.js';
+export { CustomEventCodes } from './errors.js';
+export { DocumentStructureError, JsonRecordsScanner, type ScannedElement } from './JsonRecordsScanner.js';
+export { type CustomSourceOptions, customSourceOptionsSchema, type DataEncoding, type FileFormat } from './options.js';
+export { decodeCanonicalBase64, loadSchema, RecordConverter } from './RecordConverter.js';

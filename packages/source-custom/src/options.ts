@@ -1,0 +1,145 @@
+/** How a string `Data` is turned into payload bytes. */
+export type DataEncoding = 'auto' | 'base64' | 'json' | 'text';
+
+/** Which reader a file gets. */
+export type FileFormat = 'auto' | 'json' | 'jsonl';
+
+/** Options of the `custom` source, after validation and defaults. */
+export interface CustomSourceOptions {
+  /** Folder the producer writes custom offload files into. */
+  path: string;
+  /** Streams a file may name (StreamName or StreamARN, exactly as written). Empty: only the route `custom`. */
+  allowedStreams: string[];
+  include: string[];
+  ignore: string[];
+  format: FileFormat;
+  dataEncoding: DataEncoding;
+  maxRecordBytes: number;
+  complete: 'stable' | 'rename';
+  settleMs: number;
+  pollIntervalMs: number;
+  afterDelivery: 'archive' | 'delete' | 'keep';
+  /** Default `<path>/_archive`. */
+  archivePath?: string;
+  /** Default `<path>/_quarantine`. */
+  quarantinePath?: string;
+  batchSize: number;
+}
+
+export const MIB = 1024 * 1024;
+
+/** JSON Schema (draft-07) of the options: validates the YAML, fills defaults, documents the plugin. */
+export const customSourceOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path'],
+  properties: {
+    path: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Folder the producer writes custom offload files into (relative paths are resolved against the pipeline file; Windows paths are accepted). Only the files directly in it are read, never sub-folders.',
+      examples: ['D:\\Offload\\Custom', './custom-in'],
+    },
+    allowedStreams: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      uniqueItems: true,
+      default: [],
+      description:
+        'Streams a file may name with StreamName or StreamARN (compared exactly as written). A file naming any other stream is quarantined whole with a STREAM_NOT_ALLOWED event. Empty: files must not name a stream, and every record takes the route "custom" (the sink\'s streams.custom).',
+      examples: [['orders', 'arn:aws:kinesis:eu-west-1:123456789012:stream/audit']],
+    },
+    include: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      minItems: 1,
+      default: ['*.json', '*.jsonl', '*.ndjson'],
+      description: 'File name patterns to read (`*`, `?`; case-insensitive).',
+      examples: [['*.json'], ['orders-*.jsonl']],
+    },
+    ignore: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      default: ['*.tmp', '*.part', '*~'],
+      description: 'File name patterns never read (files still being written).',
+      examples: [['*.tmp', '*.writing']],
+    },
+    format: {
+      type: 'string',
+      enum: ['auto', 'json', 'jsonl'],
+      default: 'auto',
+      description:
+        'auto: files ending in .jsonl or .ndjson are JSON Lines, every other file is one JSON document; json / jsonl: every file is read that way.',
+      examples: ['auto'],
+    },
+    dataEncoding: {
+      type: 'string',
+      enum: ['auto', 'base64', 'json', 'text'],
+      default: 'auto',
+      description:
+        'How a string Data becomes bytes. base64: must be canonical base64, decoded (non-string Data is rejected). text: the string\'s UTF-8 bytes. json: the compact JSON text of any Data (a string keeps its quotes). auto: a canonical base64 string is decoded, any other string is sent as UTF-8 text. Except in base64 mode, a non-string Data is sent as its compact JSON text. auto is ambiguous (the text "Test" is valid base64): choose base64 when producers always encode.',
+      examples: ['base64'],
+    },
+    maxRecordBytes: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10 * MIB,
+      default: MIB,
+      description:
+        "Largest record accepted: payload bytes + UTF-8 bytes of the partition key. Larger records are rejected at the source (RECORD_TOO_LARGE) and written to the quarantine; keep it at or below the sink's limit.",
+      examples: [MIB],
+    },
+    complete: {
+      type: 'string',
+      enum: ['stable', 'rename'],
+      default: 'stable',
+      description:
+        'When a file is complete: stable = its size and mtime did not change for settleMs; rename = the producer writes under an ignored name (e.g. *.tmp) and renames the finished file, so every matching file is complete.',
+      examples: ['rename'],
+    },
+    settleMs: {
+      type: 'integer',
+      minimum: 0,
+      default: 2000,
+      description: 'With complete: stable, how long size and mtime must stay unchanged.',
+      examples: [5000],
+    },
+    pollIntervalMs: {
+      type: 'integer',
+      minimum: 10,
+      default: 1000,
+      description: 'Pause between folder scans when no file is ready.',
+      examples: [500],
+    },
+    afterDelivery: {
+      type: 'string',
+      enum: ['archive', 'delete', 'keep'],
+      default: 'archive',
+      description:
+        'What happens to a file once every record of it was delivered or rejected (never earlier): moved to archivePath, deleted, or kept in place (remembered as done in the checkpoint).',
+      examples: ['delete'],
+    },
+    archivePath: {
+      type: 'string',
+      minLength: 1,
+      description: 'Where delivered files go with afterDelivery: archive. Default: <path>/_archive.',
+      examples: ['D:\\Offload\\CustomArchive'],
+    },
+    quarantinePath: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Where unusable files go whole, and where <file>.rejected.csv / .rejected.jsonl collect the rejected records. Default: <path>/_quarantine.',
+      examples: ['D:\\Offload\\CustomQuarantine'],
+    },
+    batchSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10_000,
+      default: 500,
+      description: 'Records per batch handed to the pipeline.',
+      examples: [500],
+    },
+  },
+} as const;
