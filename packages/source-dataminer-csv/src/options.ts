@@ -1,0 +1,355 @@
+import { Ajv } from 'ajv';
+import { type DataminerKind, DEFAULT_COLUMNS, DEFAULT_DIRS, DEFAULT_DOCUMENT_TYPES, KINDS } from './columns.js';
+import { DataminerOptionsError } from './errors.js';
+
+/** Per-kind overrides: folder, name patterns, column order, route and DOCUMENT_TYPE. */
+export interface KindOptions {
+  dir: string;
+  include: string[];
+  ignore: string[];
+  columns: string[];
+  route: string;
+  documentType: string;
+  extraFields: Record<string, unknown>;
+}
+
+export interface AlarmOptions extends KindOptions {
+  infoEvents: 'keep' | 'drop' | 'route';
+  infoRoute: string;
+  infoDocumentType: string;
+  mergeOverflowInto: string;
+  rcaLevelNull: -1 | null;
+  creationTimeFallback: 'toa' | 'null';
+}
+
+export interface DialectOptions {
+  delimiter: string;
+  quote: 'none' | '"';
+  backslashEscapes: boolean;
+  hasHeader: boolean;
+  nullTokens: string[];
+}
+
+export interface LookupOptions {
+  enum: Record<string, string>;
+  istatus: Record<string, string>;
+  overrides: Record<string, Record<string, string>>;
+  unknownText: string;
+  unknownIstatusText: string;
+}
+
+/** Options of the `dataminer-csv` source, after the registry validated them and filled defaults. */
+export interface DataminerCsvOptions {
+  path: string;
+  kinds: DataminerKind[];
+  data: KindOptions;
+  dataavg: KindOptions;
+  alarm: AlarmOptions;
+  pollIntervalMs: number;
+  complete: { mode: 'stable' | 'rename'; settleMs: number };
+  afterDelivery: 'archive' | 'delete' | 'keep';
+  archivePath?: string;
+  quarantinePath?: string;
+  encoding: 'utf8' | 'utf16le' | 'latin1' | 'win1252';
+  dialect: DialectOptions;
+  sourceTimeZone: string;
+  lookups: LookupOptions;
+  elementProperties?: string;
+  extraFields: Record<string, unknown>;
+  batchSize: number;
+}
+
+const patterns = (description: string, fallback: string[]) => ({
+  type: 'array',
+  items: { type: 'string', minLength: 1 },
+  description,
+  default: fallback,
+  examples: [fallback],
+});
+
+function kindSchema(kind: DataminerKind, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    description: `Overrides for ${kind} files.`,
+    default: {},
+    properties: {
+      dir: {
+        type: 'string',
+        description: 'Folder of these files relative to `path` (`.` = the root); matched case-insensitively.',
+        default: DEFAULT_DIRS[kind],
+        examples: [DEFAULT_DIRS[kind]],
+      },
+      include: patterns('File name patterns to read (`*`, `?`), case-insensitive.', ['*.csv']),
+      ignore: patterns('File name patterns never read (files still being written).', ['*.tmp', '*.part', '*~']),
+      columns: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        minItems: 1,
+        description:
+          'Column names in file order (spec §3, inferred from the offload DB tables). Unknown names are dropped.',
+        default: [...DEFAULT_COLUMNS[kind]],
+        examples: [[...DEFAULT_COLUMNS[kind]]],
+      },
+      route: {
+        type: 'string',
+        minLength: 1,
+        description: 'Route of the records (selects the stream).',
+        default: kind,
+        examples: [kind],
+      },
+      documentType: {
+        type: 'string',
+        description: 'DOCUMENT_TYPE of the records.',
+        default: DEFAULT_DOCUMENT_TYPES[kind],
+        examples: [DEFAULT_DOCUMENT_TYPES[kind]],
+      },
+      extraFields: {
+        type: 'object',
+        description: 'Static fields added to every record of this kind (after the mapped fields).',
+        default: {},
+        examples: [{ SITE: 'Brussels' }],
+      },
+      ...extra,
+    },
+  };
+}
+
+const idMap = (description: string, example: Record<string, string>) => ({
+  type: 'object',
+  propertyNames: { pattern: '^-?[0-9]+$' },
+  additionalProperties: { type: 'string' },
+  description,
+  default: {},
+  examples: [example],
+});
+
+/** JSON Schema (draft-07) of the options; drives validation, defaults and the generated reference. */
+export const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path'],
+  properties: {
+    path: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Offload root folder (alarms at the root, Data/ and Dataavg/ below). Windows paths accepted; relative paths resolve against the pipeline file.',
+      examples: ['C:\\Skyline DataMiner\\System Cache\\Offload', './offload'],
+    },
+    kinds: {
+      type: 'array',
+      items: { enum: [...KINDS] },
+      uniqueItems: true,
+      minItems: 1,
+      description: 'Kinds of files to read.',
+      default: [...KINDS],
+      examples: [['data', 'alarm']],
+    },
+    data: kindSchema('data'),
+    dataavg: kindSchema('dataavg'),
+    alarm: kindSchema('alarm', {
+      infoEvents: {
+        enum: ['keep', 'drop', 'route'],
+        description: 'Information events (Severity 13) in alarm files: keep as alarms, drop, or send to `infoRoute`.',
+        default: 'keep',
+        examples: ['route'],
+      },
+      infoRoute: {
+        type: 'string',
+        description: 'Route of information events when `infoEvents: route`.',
+        default: 'info',
+        examples: ['info'],
+      },
+      infoDocumentType: {
+        type: 'string',
+        description: 'DOCUMENT_TYPE of routed information events.',
+        default: 'ALARM',
+        examples: ['INFO'],
+      },
+      mergeOverflowInto: {
+        type: 'string',
+        description:
+          'A row with too many fields (stray delimiter in free text) is repaired by joining the extra fields into this column; `none` rejects it.',
+        default: 'none',
+        examples: ['UserComment'],
+      },
+      rcaLevelNull: { enum: [-1, null], description: 'RCALEVEL when rcaLevel is null.', default: -1, examples: [null] },
+      creationTimeFallback: {
+        enum: ['toa', 'null'],
+        description:
+          'An empty creationTime takes the TOA (`toa`) or stays null (`null`: CREATIONTIME "" and CREATIONTIME_UNIX null).',
+        default: 'toa',
+        examples: ['null'],
+      },
+    }),
+    pollIntervalMs: {
+      type: 'integer',
+      minimum: 10,
+      description: 'Wait between folder scans when nothing is ready.',
+      default: 10000,
+      examples: [2000],
+    },
+    complete: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'When a file is complete: `stable` = size and mtime unchanged for `settleMs`; `rename` = the writer renames finished files into place.',
+      default: {},
+      properties: {
+        mode: {
+          enum: ['stable', 'rename'],
+          description: 'File-complete rule.',
+          default: 'stable',
+          examples: ['rename'],
+        },
+        settleMs: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Quiet time of the `stable` rule.',
+          default: 5000,
+          examples: [5000],
+        },
+      },
+    },
+    afterDelivery: {
+      enum: ['archive', 'delete', 'keep'],
+      description:
+        'What to do with a file once every record was delivered: move to `archivePath`, delete (the spec default, like sibling connectors), or keep (remembered in the checkpoint).',
+      default: 'delete',
+      examples: ['archive'],
+    },
+    archivePath: {
+      type: 'string',
+      description: 'Archive folder (kind folders kept below it). Default `<path>/_archive`.',
+      examples: ['D:\\OffloadArchive'],
+    },
+    quarantinePath: {
+      type: 'string',
+      description:
+        'Folder for unreadable files and `<file>.rejected.csv`/`.rejected.jsonl` (kind folders kept below it). Default `<path>/Failed`.',
+      examples: ['D:\\OffloadQuarantine'],
+    },
+    encoding: {
+      enum: ['utf8', 'utf16le', 'latin1', 'win1252'],
+      description: 'Text encoding. A UTF-8 BOM is stripped; a UTF-16LE BOM switches to utf16le whatever is set here.',
+      default: 'utf8',
+      examples: ['win1252'],
+    },
+    dialect: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Row format (spec §2).',
+      default: {},
+      properties: {
+        delimiter: { type: 'string', minLength: 1, description: 'Field delimiter.', default: '\t', examples: [','] },
+        quote: {
+          enum: ['none', '"'],
+          description:
+            '`none`: `"` is an ordinary character; `"`: RFC 4180 quoting (fields may hold delimiters, doubled quotes and line breaks).',
+          default: 'none',
+          examples: ['"'],
+        },
+        backslashEscapes: {
+          type: 'boolean',
+          description: 'Undo MySQL-style escapes `\\t \\n \\r \\\\ \\0` in fields.',
+          default: false,
+          examples: [true],
+        },
+        hasHeader: {
+          type: 'boolean',
+          description: 'Skip the first line of each file.',
+          default: false,
+          examples: [true],
+        },
+        nullTokens: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Field texts that mean null.',
+          default: ['', '\\N'],
+          examples: [['', '\\N', 'NULL']],
+        },
+      },
+    },
+    sourceTimeZone: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Zone of the wall times in the files: `UTC`, `local`, or an IANA name. *_UNIX is computed in it; ISO text keeps the wall time.',
+      default: 'UTC',
+      examples: ['Europe/Brussels'],
+    },
+    lookups: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Id → text tables (spec §4). Entries given here are merged over the shipped tables.',
+      default: {},
+      properties: {
+        enum: idMap('slenumvalues entries (used by SEVERITY, SEVERITY_LEVEL, TYPE, STATUS, SOURCE, USERSTATUS).', {
+          '10': 'New Alarm',
+        }),
+        istatus: idMap('iStatus → ISTATUS_DESC entries.', { '5': 'AVG Trending point (timewindow last 5 minutes)' }),
+        overrides: {
+          type: 'object',
+          propertyNames: { enum: ['SEVERITY', 'SEVERITY_LEVEL', 'TYPE', 'STATUS', 'SOURCE', 'USERSTATUS'] },
+          additionalProperties: {
+            type: 'object',
+            propertyNames: { pattern: '^-?[0-9]+$' },
+            additionalProperties: { type: 'string' },
+          },
+          description: 'Per-field texts that win over the enum table.',
+          default: {},
+          examples: [{ TYPE: { '10': 'New alarm' } }],
+        },
+        unknownText: {
+          type: 'string',
+          description: 'Text of an id missing from the enum table; `{id}` is replaced.',
+          default: 'Unknown ({id})',
+          examples: ['Unknown ({id})'],
+        },
+        unknownIstatusText: {
+          type: 'string',
+          description: 'ISTATUS_DESC of an unknown iStatus; `{id}` is replaced.',
+          default: 'Unknown status ({id})',
+          examples: ['Unknown status ({id})'],
+        },
+      },
+    },
+    elementProperties: {
+      type: 'string',
+      description:
+        'JSON or YAML file mapping element name → object, added as ELEMENT_PROPERTIES to data and dataavg records.',
+      examples: ['./element-properties.yaml'],
+    },
+    extraFields: {
+      type: 'object',
+      description: 'Static fields added to every record (after the mapped fields).',
+      default: {},
+      examples: [{ DMA_SITE: 'Ghent' }],
+    },
+    batchSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10000,
+      description: 'Records per batch handed to the pipeline.',
+      default: 500,
+      examples: [500],
+    },
+  },
+} as const;
+
+let validate: ReturnType<Ajv['compile']> | undefined;
+
+/**
+ * Validates and fills defaults like the registry does (idempotent), so `create()` also works when called
+ * directly (tests, embedding). Throws naming every problem.
+ */
+export function resolveOptions(input: unknown): DataminerCsvOptions {
+  validate ??= new Ajv({ allErrors: true, useDefaults: true, strict: false }).compile(optionsSchema);
+  const copy = structuredClone(input ?? {});
+  if (!validate(copy)) {
+    const problems = (validate.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message}`);
+    throw new DataminerOptionsError(`invalid dataminer-csv options: ${problems.join('; ')}`);
+  }
+  return copy as DataminerCsvOptions;
+}
