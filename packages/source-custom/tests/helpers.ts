@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,6 +13,7 @@ import {
   type Source,
   summariseOutcomes,
 } from '@offloader/core';
+import { onTestFinished } from 'vitest';
 import { type CustomSourceOptions, customSource } from '../src/index.js';
 
 export interface Harness {
@@ -24,7 +25,7 @@ export interface Harness {
 
 /** A fresh folder layout and a custom source over `<dir>/in`, in once-mode, options validated like YAML ones. */
 export async function harness(options: Partial<CustomSourceOptions> = {}, dir?: string): Promise<Harness> {
-  const root = dir ?? (await mkdtemp(join(tmpdir(), 'offloader-custom-')));
+  const root = dir ?? (await tempDir());
   const input = join(root, 'in');
   await mkdir(input, { recursive: true });
   const registry = new PluginRegistry().register(customSource);
@@ -40,6 +41,13 @@ export async function harness(options: Partial<CustomSourceOptions> = {}, dir?: 
   const source = await customSource.create(validated.options, context);
   const { events } = coreServices(container);
   return { dir: root, input, source, events: () => events.list({}) };
+}
+
+/** A temporary folder removed when the current test ends. */
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'offloader-custom-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Reads everything with the given outcome per record (default delivered), acknowledging each batch at once. */
