@@ -41,7 +41,7 @@ export async function createDataminerDecoder(options: DataminerCsvOptions, baseD
   const kinds = new Map<string, KindRuntime>();
   for (const kind of options.kinds) {
     const kindOptions = options[kind];
-    const mapped = Object.keys((recordSchema(kind) as { properties: object }).properties);
+    const mapped = (recordSchema(kind) as { required: string[] }).required;
     const clash = Object.keys({ ...options.extraFields, ...kindOptions.extraFields }).find((name) =>
       mapped.includes(name),
     );

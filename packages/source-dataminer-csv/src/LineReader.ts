@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { FileDecodeError } from '@offloader/core';
+import { decodeWin1252 } from './win1252.js';
 
 /** Text encodings of offload files. */
 export type TextEncoding = 'utf8' | 'utf16le' | 'latin1' | 'win1252';
@@ -108,10 +109,7 @@ function findNewline(buffer: Buffer, from: number, wide: boolean): number {
 type Decode = (buffer: Buffer, start: number, end: number) => string;
 
 function decoderFor(encoding: TextEncoding): Decode {
-  if (encoding === 'win1252') {
-    const decoder = new TextDecoder('windows-1252');
-    return (buffer, start, end) => decoder.decode(buffer.subarray(start, end));
-  }
+  if (encoding === 'win1252') return decodeWin1252;
   const name = encoding === 'utf16le' ? 'utf16le' : encoding === 'latin1' ? 'latin1' : 'utf8';
   return (buffer, start, end) => buffer.toString(name, start, end);
 }

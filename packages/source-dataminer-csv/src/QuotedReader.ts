@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { type CsvError, parse } from 'csv-parse';
 import type { TextEncoding } from './LineReader.js';
+import { decodeWin1252 } from './win1252.js';
 
 /** One row of a quoted file: its fields, or why it could not be parsed. */
 export interface QuotedRow {
@@ -136,6 +137,7 @@ type Transcode = (chunk: Buffer, flush: boolean) => Buffer;
 function transcoderFor(encoding: TextEncoding): Transcode {
   if (encoding === 'utf8') return (chunk) => chunk;
   if (encoding === 'latin1') return (chunk) => Buffer.from(chunk.toString('latin1'), 'utf8');
-  const decoder = new TextDecoder(encoding === 'utf16le' ? 'utf-16le' : 'windows-1252', { ignoreBOM: true });
+  if (encoding === 'win1252') return (chunk) => Buffer.from(decodeWin1252(chunk, 0, chunk.length), 'utf8');
+  const decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
   return (chunk, flush) => Buffer.from(decoder.decode(chunk, { stream: !flush }), 'utf8');
 }

@@ -153,9 +153,10 @@ export class FolderSource implements Source {
     let completed = false;
     try {
       const context = { file, resume, signal, notice: run.notice.bind(run) };
-      for await (const items of this.options.decoder.decode(context)) {
+      reading: for await (const items of this.options.decoder.decode(context)) {
         let errors = 0;
-        for (const item of items) {
+        for (let at = 0; at < items.length; at++) {
+          const item = items[at];
           run.last = { line: item.endLine ?? item.line, offset: item.offset };
           if (item.kind === 'error') {
             errors += this.rejectRow(run, item);
@@ -177,6 +178,11 @@ export class FolderSource implements Source {
             yield this.seal(run, records, keepRaws ? raws : undefined);
             records = [];
             raws = [];
+            if (signal.aborted) {
+              statistics.add(Metric.rowsRead, this.labels, at + 1);
+              statistics.add(Metric.rowsRejected, this.labels, errors);
+              break reading;
+            }
           }
         }
         statistics.add(Metric.rowsRead, this.labels, items.length);
