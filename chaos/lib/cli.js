@@ -82,7 +82,7 @@ export function startCli(pipeline, { args = ['--once'], logDir, tag, env = {} })
       else setTimeout(closeLogs, 50);
     });
   });
-  return { child, exited, pid: child.pid };
+  return { child, exited, pid: child.pid, startedAt: started };
 }
 
 /** Runs the CLI to its end; rejects when it does not end within `timeoutMs` (then it is killed). */

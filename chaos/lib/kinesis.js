@@ -1,8 +1,4 @@
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListShardsCommand,
-} from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { createKinesisClient, deaggregate } from '@offloader/sink-kinesis';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startFaultProxy, startLocalKinesis } from '@offloader/sink-kinesis/testing';
 
@@ -48,7 +44,9 @@ export class StreamReader {
     let nextToken;
     do {
       const page = await this.client.send(
-        nextToken ? new ListShardsCommand({ NextToken: nextToken }) : new ListShardsCommand({ StreamName: this.stream }),
+        nextToken
+          ? new ListShardsCommand({ NextToken: nextToken })
+          : new ListShardsCommand({ StreamName: this.stream }),
       );
       shards.push(...(page.Shards ?? []));
       nextToken = page.NextToken;

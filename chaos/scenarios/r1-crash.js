@@ -1,0 +1,149 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { kinesisSink, runCli, sleep, startCli, waitFor, writePipeline } from '../lib/cli.js';
+import { StreamReader, startBackend } from '../lib/kinesis.js';
+import { Ledger } from '../lib/ledger.js';
+import { expectedIds, writeDataFiles } from '../lib/offload.js';
+import { check } from '../lib/report.js';
+import { DATA_STREAM, dataminerSource, listFiles, randomBetween } from './common.js';
+
+const MAX_IN_FLIGHT = 4;
+const MAX_BATCH_RECORDS = 500;
+const SOURCE_BATCH = 500;
+/** The runner's default buffer: max(1000, 2 × maxBatchRecords × maxInFlight) records accepted and not settled. */
+const RUNNER_BUFFER = Math.max(1000, 2 * MAX_BATCH_RECORDS * MAX_IN_FLIGHT);
+
+/**
+ * R1 crash: a pipeline (child process running the CLI, sink → fault proxy → kinesalite in this process) offloading
+ * `records` rows from Data offload files is SIGKILLed `kills` times at random moments — each time after it has
+ * delivered something since its start, plus a random extra delay — and restarted. Between runs the stream is
+ * drained, so every record read back is attributed to the run that wrote it; a record of run k whose id was read
+ * before is a duplicate caused by crash k. At the end: lost (target 0), duplicates total and per crash (target
+ * ≤ the in-flight bound), files archived, nothing quarantined.
+ */
+export async function runCrashScenario({ workDir, records, rowsPerFile = 10_000, kills, maxExtraDelayMs = 1500 }) {
+  const dir = join(workDir, 'r1-crash');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const started = Date.now();
+  const files = Math.ceil(records / rowsPerFile);
+  const backend = await startBackend({
+    streams: [DATA_STREAM],
+    // Keep a large stream on disk (LevelDB) rather than in this process's memory.
+    path: records > 200_000 ? join(dir, 'kinesalite') : undefined,
+  });
+  const reader = new StreamReader(backend.local.endpoint, DATA_STREAM);
+  const ledger = new Ledger();
+  try {
+    const written = await writeDataFiles(join(dir, 'in'), {
+      files,
+      rowsPerFile: Math.min(rowsPerFile, records),
+      tag: 'c',
+    });
+    const pipeline = await writePipeline(dir, {
+      name: 'chaos-r1',
+      sources: [dataminerSource({ batchSize: SOURCE_BATCH })],
+      sink: kinesisSink(
+        backend.proxy.endpoint,
+        { data: DATA_STREAM },
+        {
+          maxInFlight: MAX_IN_FLIGHT,
+          maxBatchRecords: MAX_BATCH_RECORDS,
+        },
+      ),
+    });
+    const killLog = [];
+    let finishedEarly = false;
+    for (let k = 0; k < kills; k++) {
+      const before = backend.proxy.counters.recordsSucceeded;
+      const run = startCli(pipeline, { logDir: dir, tag: `run-${String(k).padStart(2, '0')}` });
+      let exited;
+      run.exited.then((result) => {
+        exited = result;
+      });
+      // A random moment while it is delivering: after its first acknowledged record, plus a random delay.
+      await waitFor(() => exited || backend.proxy.counters.recordsSucceeded > before, {
+        timeoutMs: 60_000,
+        everyMs: 5,
+      });
+      await sleep(randomBetween(0, maxExtraDelayMs));
+      if (exited) {
+        finishedEarly = true;
+        killLog.push({ run: k, killed: false, exit: exited.code });
+        break;
+      }
+      const uptimeMs = Date.now() - run.startedAt;
+      run.child.kill('SIGKILL');
+      await run.exited;
+      // Requests the proxy had already received still land in kinesalite: wait until its counters stop moving.
+      let last = -1;
+      await waitFor(
+        () => {
+          const now = backend.proxy.counters.recordsForwarded + backend.proxy.counters.requests;
+          const stable = now === last;
+          last = now;
+          return stable;
+        },
+        { timeoutMs: 5000, everyMs: 150 },
+      );
+      await reader.drain((data) => ledger.addPayload(data));
+      killLog.push({ run: k, killed: true, uptimeMs, deliveredSoFar: ledger.copies.size });
+      ledger.nextEpoch();
+    }
+    const finalRun = await runCli(pipeline, {
+      logDir: dir,
+      tag: 'run-final',
+      timeoutMs: 120_000 + records / 2,
+    });
+    await reader.drain((data) => ledger.addPayload(data));
+    const result = ledger.compare(expectedIds('c', written));
+    const crashEpochs = ledger.epochs.slice(1);
+    const duplicatesPerCrash = crashEpochs.map((epoch) => epoch.duplicates);
+    const maxPerCrash = Math.max(0, ...duplicatesPerCrash);
+    const bound = MAX_IN_FLIGHT * MAX_BATCH_RECORDS + RUNNER_BUFFER + SOURCE_BATCH;
+    const leftInInput = (await listFiles(join(dir, 'in'))).length;
+    const archived = (await listFiles(join(dir, 'archive'))).length;
+    const quarantined = (await listFiles(join(dir, 'quarantine'))).length;
+    const killed = killLog.filter((entry) => entry.killed).length;
+    return {
+      id: 'R1',
+      title: `crash: ${records.toLocaleString('en')} records, SIGKILL at ${kills} random moments`,
+      workDir: dir,
+      checks: [
+        check('kills performed', finishedEarly ? `≤ ${kills}` : kills, killed, finishedEarly || killed === kills),
+        check('final run exit code', 0, finalRun.code, finalRun.code === 0),
+        check('records lost', 0, result.lost, result.lost === 0),
+        check('max duplicates per crash', `≤ ${bound}`, maxPerCrash, maxPerCrash <= bound),
+        check(
+          'records not from the input',
+          0,
+          result.unexpected + ledger.unparsable,
+          result.unexpected + ledger.unparsable === 0,
+        ),
+        check('files left in input', 0, leftInInput, leftInInput === 0),
+        check('files archived', files, archived, archived === files),
+        check('files quarantined', 0, quarantined, quarantined === 0),
+      ],
+      figures: {
+        'records in input': result.expected,
+        'records read back': result.readBack,
+        lost: result.lost,
+        'duplicates (extra copies)': result.duplicated,
+        'duplicates per crash (max / mean)': `${maxPerCrash} / ${(result.duplicated / Math.max(1, killed)).toFixed(0)}`,
+        'duplicates per crash (each)': duplicatesPerCrash.join(' '),
+        'duplicate bound per crash': `${bound} = maxInFlight ${MAX_IN_FLIGHT} × maxBatchRecords ${MAX_BATCH_RECORDS} + runner buffer ${RUNNER_BUFFER} + one source batch ${SOURCE_BATCH}`,
+        'kill uptimes ms': killLog
+          .filter((entry) => entry.killed)
+          .map((entry) => entry.uptimeMs)
+          .join(' '),
+        'final run': `exit ${finalRun.code} in ${(finalRun.ms / 1000).toFixed(1)} s`,
+        'proxy PutRecords requests': backend.proxy.counters.putRecordsRequests,
+        'wall time s': ((Date.now() - started) / 1000).toFixed(1),
+      },
+      notes: finishedEarly ? ['the pipeline finished before every planned kill: fewer kills than planned'] : [],
+    };
+  } finally {
+    reader.close();
+    await backend.close();
+  }
+}
