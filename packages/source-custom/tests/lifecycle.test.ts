@@ -40,6 +40,13 @@ describe.each(Object.entries(contents))('%s', (name, content) => {
     expect(run1.records).toHaveLength(45);
     expect(await listTree(first.input)).toEqual([name]);
     expect(first.events().map((event) => event.code)).toEqual(['FILE_DELIVERY_FAILED']);
+    const checkpoint = JSON.parse(await readFile(join(dir, 'state/checkpoints/custom-0.json'), 'utf8'));
+    // JSON Lines (UTF-8) resume at the byte after line 20 (BOM + 20 CRLF lines); documents by record number.
+    const offset = name.endsWith('.jsonl')
+      ? Buffer.byteLength(content.split('\r\n').slice(0, 20).join('\r\n')) + 2
+      : undefined;
+    expect(checkpoint.files[name]).toMatchObject({ line: 20, records: 20 });
+    expect(checkpoint.files[name].offset).toBe(offset);
 
     const second = await harness({ batchSize: 10 }, dir);
     const run2 = await drain(second.source);
