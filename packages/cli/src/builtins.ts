@@ -1,0 +1,17 @@
+import { corePlugins, type PluginDefinition, PluginRegistry } from '@offloader/core';
+import { plugins as kinesisPlugins } from '@offloader/sink-kinesis';
+import { plugins as customPlugins } from '@offloader/source-custom';
+import { plugins as dataminerPlugins } from '@offloader/source-dataminer-csv';
+
+/** Every plugin shipped with Offloader. */
+export const builtinPlugins: PluginDefinition[] = [
+  ...corePlugins,
+  ...(dataminerPlugins as PluginDefinition[]),
+  ...(customPlugins as PluginDefinition[]),
+  ...(kinesisPlugins as PluginDefinition[]),
+];
+
+/** A fresh registry with the built-in plugins. */
+export function createBuiltinRegistry(): PluginRegistry {
+  return new PluginRegistry().registerAll(builtinPlugins);
+}

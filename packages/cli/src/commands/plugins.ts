@@ -1,0 +1,56 @@
+import type { CommandModule } from 'yargs';
+import { createBuiltinRegistry } from '../builtins.js';
+import { ExitCode } from '../exit-codes.js';
+
+interface SchemaNode {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+}
+
+/** `name (type, default x) — description` lines for every option, nested options indented. */
+export function describeOptions(schema: SchemaNode, indent = '    '): string[] {
+  const lines: string[] = [];
+  for (const [name, field] of Object.entries(schema.properties ?? {})) {
+    const type = field.enum
+      ? field.enum.map((v) => JSON.stringify(v)).join('|')
+      : [field.type ?? 'any'].flat().join('|');
+    const facts = [type, schema.required?.includes(name) ? 'required' : undefined];
+    if (field.default !== undefined) facts.push(`default ${JSON.stringify(field.default)}`);
+    lines.push(
+      `${indent}${name} (${facts.filter(Boolean).join(', ')})${field.description ? ` — ${field.description}` : ''}`,
+    );
+    if (field.properties) lines.push(...describeOptions(field, `${indent}  `));
+  }
+  return lines;
+}
+
+export function pluginsCommand(setExit: (code: number) => void): CommandModule<object, { json: boolean }> {
+  return {
+    command: 'plugins',
+    describe: 'List every registered plugin type with its options',
+    builder: (y) =>
+      y.option('json', { type: 'boolean', default: false, describe: 'print JSON with each options schema' }),
+    handler: (args) => {
+      const plugins = createBuiltinRegistry().list();
+      if (args.json) {
+        const rows = plugins.map((p) => ({
+          kind: p.kind,
+          type: p.type,
+          description: p.description,
+          optionsSchema: p.optionsSchema,
+        }));
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      } else {
+        for (const plugin of plugins) {
+          process.stdout.write(`${plugin.kind} ${plugin.type}\n  ${plugin.description}\n`);
+          process.stdout.write(`${describeOptions(plugin.optionsSchema as SchemaNode).join('\n')}\n\n`);
+        }
+      }
+      setExit(ExitCode.Ok);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(import.meta.dirname, '..', 'bin', 'offloader.js');
+const repo = join(import.meta.dirname, '..', '..', '..');
+
+function offloader(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? repo,
+    encoding: 'utf8',
+    env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1', ...options.env },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function pipelineFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'offloader-cli-'));
+  const file = join(dir, 'pipeline.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('offloader CLI', () => {
+  it.each([
+    [['--help'], 0, /offloader <command>/],
+    [['--version'], 0, /^\d+\.\d+\.\d+/],
+    [[], 2, /Name a command/],
+    [['frobnicate'], 2, /Unknown argument|Name a command/],
+  ])('%j exits %i', (args, code, output) => {
+    const result = offloader(args);
+    expect(result.code).toBe(code);
+    expect(result.stdout + result.stderr).toMatch(output);
+  });
+
+  it('validate exits 0 for a valid pipeline', () => {
+    const file = pipelineFile(
+      'sources:\n  - type: dataminer-csv\n    options: { path: ./offload }\nsink:\n  type: stdout\n',
+    );
+    const result = offloader(['validate', file]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/valid — 1 source\(s\) \[dataminer-csv:dataminer-csv\]/);
+  });
+
+  it('validate exits 2 and names the line of every problem', () => {
+    const file = pipelineFile(
+      'sources:\n  - type: dataminer-csv\n    options:\n      path: ./offload\n      pollIntervalMs: often\nsink:\n  type: kinesys\n',
+    );
+    const result = offloader(['validate', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file}:5 sources[0].options.pollIntervalMs: must be integer`);
+    expect(result.stderr).toContain(
+      `${file}:7 sink.type: unknown sink type "kinesys"; known sink types: kinesis, null, stdout`,
+    );
+  });
+
+  it('validate exits 2 for a file that does not exist', () => {
+    const result = offloader(['validate', '/nonexistent/pipeline.yaml']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cannot read the pipeline file: ENOENT');
+  });
+
+  it('plugins --json lists every built-in plugin with its options schema', () => {
+    const result = offloader(['plugins', '--json']);
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.stdout) as { kind: string; type: string; optionsSchema: object }[];
+    expect(rows.map((row) => `${row.kind}:${row.type}`)).toEqual(
+      expect.arrayContaining(['source:dataminer-csv', 'source:custom', 'sink:kinesis', 'sink:stdout', 'sink:null']),
+    );
+    for (const row of rows) expect(row.optionsSchema).toHaveProperty('type', 'object');
+  });
+
+  it('schema prints a JSON Schema that names the plugin types', () => {
+    const result = offloader(['schema']);
+    expect(result.code).toBe(0);
+    const schema = JSON.parse(result.stdout);
+    expect(schema.required).toEqual(['sources', 'sink']);
+    expect(JSON.stringify(schema.properties.sink)).toContain('"kinesis"');
+  });
+});
