@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
-import { type CompleteRule, coreServices, createFolderSource, definePlugin } from '@offloader/core';
+import { coreServices, createFolderSource, definePlugin, folderSettingsFrom } from '@offloader/core';
 import { CustomFileDecoder } from './CustomFileDecoder.js';
-import { type CustomSourceOptions, customSourceOptionsSchema } from './options.js';
+import { CUSTOM_FOLDER_DEFAULTS, type CustomSourceOptions, customSourceOptionsSchema } from './options.js';
 import { RecordConverter } from './RecordConverter.js';
 
 /** Route of every record of this source: the sink's `streams.custom` unless the file names an allowed stream. */
@@ -35,19 +35,12 @@ export const customSource = definePlugin<'source', CustomSourceOptions>({
       report: (file, code, message) =>
         events.emit({ severity: 'error', source: context.id, code, file: file.path, message }),
     });
-    const complete: CompleteRule =
-      options.complete === 'rename' ? { mode: 'rename' } : { mode: 'stable', settleMs: options.settleMs };
     return createFolderSource(
       {
         root,
         kinds: [{ route: CUSTOM_ROUTE, dir: '.', include: options.include, ignore: options.ignore }],
-        complete,
-        pollIntervalMs: options.pollIntervalMs,
-        afterDelivery: options.afterDelivery,
-        archivePath: options.archivePath ?? join(root, '_archive'),
-        quarantinePath: options.quarantinePath ?? join(root, '_quarantine'),
         decoder,
-        batchSize: options.batchSize,
+        ...folderSettingsFrom(options, root, CUSTOM_FOLDER_DEFAULTS),
       },
       context,
     );

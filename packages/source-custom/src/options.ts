@@ -1,3 +1,5 @@
+import { type FolderOptionDefaults, type FolderPluginOptions, folderOptionsProperties } from '@offloader/core';
+
 /** How a string `Data` is turned into payload bytes. */
 export type DataEncoding = 'auto' | 'base64' | 'json' | 'text';
 
@@ -5,7 +7,7 @@ export type DataEncoding = 'auto' | 'base64' | 'json' | 'text';
 export type FileFormat = 'auto' | 'json' | 'jsonl';
 
 /** Options of the `custom` source, after validation and defaults. */
-export interface CustomSourceOptions {
+export interface CustomSourceOptions extends FolderPluginOptions {
   /** Folder the producer writes custom offload files into. */
   path: string;
   /** Streams a file may name (StreamName or StreamARN, exactly as written). Empty: only the route `custom`. */
@@ -15,16 +17,16 @@ export interface CustomSourceOptions {
   format: FileFormat;
   dataEncoding: DataEncoding;
   maxRecordBytes: number;
-  complete: 'stable' | 'rename';
-  settleMs: number;
-  pollIntervalMs: number;
-  afterDelivery: 'archive' | 'delete' | 'keep';
-  /** Default `<path>/_archive`. */
-  archivePath?: string;
-  /** Default `<path>/_quarantine`. */
-  quarantinePath?: string;
-  batchSize: number;
 }
+
+/** Producers of custom files expect them archived; settle 2 s, poll 1 s. */
+export const CUSTOM_FOLDER_DEFAULTS: FolderOptionDefaults = {
+  pollIntervalMs: 1000,
+  settleMs: 2000,
+  afterDelivery: 'archive',
+  archiveDir: '_archive',
+  quarantineDir: '_quarantine',
+};
 
 export const MIB = 1024 * 1024;
 
@@ -90,56 +92,6 @@ export const customSourceOptionsSchema = {
         "Largest record accepted: payload bytes + UTF-8 bytes of the partition key. Larger records are rejected at the source (RECORD_TOO_LARGE) and written to the quarantine; keep it at or below the sink's limit.",
       examples: [MIB],
     },
-    complete: {
-      type: 'string',
-      enum: ['stable', 'rename'],
-      default: 'stable',
-      description:
-        'When a file is complete: stable = its size and mtime did not change for settleMs; rename = the producer writes under an ignored name (e.g. *.tmp) and renames the finished file, so every matching file is complete.',
-      examples: ['rename'],
-    },
-    settleMs: {
-      type: 'integer',
-      minimum: 0,
-      default: 2000,
-      description: 'With complete: stable, how long size and mtime must stay unchanged.',
-      examples: [5000],
-    },
-    pollIntervalMs: {
-      type: 'integer',
-      minimum: 10,
-      default: 1000,
-      description: 'Pause between folder scans when no file is ready.',
-      examples: [500],
-    },
-    afterDelivery: {
-      type: 'string',
-      enum: ['archive', 'delete', 'keep'],
-      default: 'archive',
-      description:
-        'What happens to a file once every record of it was delivered or rejected (never earlier): moved to archivePath, deleted, or kept in place (remembered as done in the checkpoint).',
-      examples: ['delete'],
-    },
-    archivePath: {
-      type: 'string',
-      minLength: 1,
-      description: 'Where delivered files go with afterDelivery: archive. Default: <path>/_archive.',
-      examples: ['D:\\Offload\\CustomArchive'],
-    },
-    quarantinePath: {
-      type: 'string',
-      minLength: 1,
-      description:
-        'Where unusable files go whole, and where <file>.rejected.csv / .rejected.jsonl collect the rejected records. Default: <path>/_quarantine.',
-      examples: ['D:\\Offload\\CustomQuarantine'],
-    },
-    batchSize: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 10_000,
-      default: 500,
-      description: 'Records per batch handed to the pipeline.',
-      examples: [500],
-    },
+    ...folderOptionsProperties(CUSTOM_FOLDER_DEFAULTS),
   },
 } as const;

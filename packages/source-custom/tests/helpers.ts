@@ -31,7 +31,7 @@ export async function harness(options: Partial<CustomSourceOptions> = {}, dir?: 
   const registry = new PluginRegistry().register(customSource);
   const validated = registry.validateOptions<CustomSourceOptions>(customSource, {
     path: 'in',
-    complete: 'rename',
+    complete: { mode: 'rename' },
     ...options,
   });
   if (!validated.ok) throw new Error(JSON.stringify(validated.problems));

@@ -1,12 +1,25 @@
 import { join, resolve } from 'node:path';
-import { createFolderSource, definePlugin, type FolderKind, type PluginContext, type Source } from '@offloader/core';
+import {
+  createFolderSource,
+  definePlugin,
+  type FolderKind,
+  folderSettingsFrom,
+  type PluginContext,
+  type Source,
+} from '@offloader/core';
 import type { DataminerKind } from './columns.js';
 import { DataminerDecoder, type KindRuntime } from './DataminerDecoder.js';
 import { loadElementProperties } from './elementProperties.js';
 import { DataminerOptionsError } from './errors.js';
 import { FieldReader } from './FieldReader.js';
 import { Lookups } from './lookups.js';
-import { type AlarmOptions, type DataminerCsvOptions, optionsSchema, resolveOptions } from './options.js';
+import {
+  type AlarmOptions,
+  DATAMINER_FOLDER_DEFAULTS,
+  type DataminerCsvOptions,
+  optionsSchema,
+  resolveOptions,
+} from './options.js';
 import { createMapper } from './RowMappers.js';
 import { compileRecordValidator, recordSchema } from './recordSchemas.js';
 import { TimestampParser } from './timestamps.js';
@@ -81,20 +94,7 @@ async function create(input: DataminerCsvOptions, context: PluginContext): Promi
   const decoder = await createDataminerDecoder(options, context.baseDir);
   const root = resolve(context.baseDir, options.path);
   return createFolderSource(
-    {
-      root,
-      kinds: folderKinds(options),
-      complete:
-        options.complete.mode === 'rename'
-          ? { mode: 'rename' }
-          : { mode: 'stable', settleMs: options.complete.settleMs },
-      pollIntervalMs: options.pollIntervalMs,
-      afterDelivery: options.afterDelivery,
-      archivePath: options.archivePath ?? join(root, '_archive'),
-      quarantinePath: options.quarantinePath ?? join(root, 'Failed'),
-      batchSize: options.batchSize,
-      decoder,
-    },
+    { root, kinds: folderKinds(options), decoder, ...folderSettingsFrom(options, root, DATAMINER_FOLDER_DEFAULTS) },
     context,
   );
 }

@@ -1,3 +1,4 @@
+import { type FolderOptionDefaults, type FolderPluginOptions, folderOptionsProperties } from '@offloader/core';
 import { Ajv } from 'ajv';
 import { type DataminerKind, DEFAULT_COLUMNS, DEFAULT_DIRS, DEFAULT_DOCUMENT_TYPES, KINDS } from './columns.js';
 import { DataminerOptionsError } from './errors.js';
@@ -39,25 +40,28 @@ export interface LookupOptions {
 }
 
 /** Options of the `dataminer-csv` source, after the registry validated them and filled defaults. */
-export interface DataminerCsvOptions {
+export interface DataminerCsvOptions extends FolderPluginOptions {
   path: string;
   kinds: DataminerKind[];
   data: KindOptions;
   dataavg: KindOptions;
   alarm: AlarmOptions;
-  pollIntervalMs: number;
-  complete: { mode: 'stable' | 'rename'; settleMs: number };
-  afterDelivery: 'archive' | 'delete' | 'keep';
-  archivePath?: string;
-  quarantinePath?: string;
   encoding: 'utf8' | 'utf16le' | 'latin1' | 'win1252';
   dialect: DialectOptions;
   sourceTimeZone: string;
   lookups: LookupOptions;
   elementProperties?: string;
   extraFields: Record<string, unknown>;
-  batchSize: number;
 }
+
+/** Spec defaults (§1, §8): poll 10 s, settle 5 s, delete after delivery, failures to `<path>/Failed`. */
+export const DATAMINER_FOLDER_DEFAULTS: FolderOptionDefaults = {
+  pollIntervalMs: 10000,
+  settleMs: 5000,
+  afterDelivery: 'delete',
+  archiveDir: '_archive',
+  quarantineDir: 'Failed',
+};
 
 const patterns = (description: string, fallback: string[]) => ({
   type: 'array',
@@ -183,53 +187,7 @@ export const optionsSchema = {
         examples: ['null'],
       },
     }),
-    pollIntervalMs: {
-      type: 'integer',
-      minimum: 10,
-      description: 'Wait between folder scans when nothing is ready.',
-      default: 10000,
-      examples: [2000],
-    },
-    complete: {
-      type: 'object',
-      additionalProperties: false,
-      description:
-        'When a file is complete: `stable` = size and mtime unchanged for `settleMs`; `rename` = the writer renames finished files into place.',
-      default: {},
-      properties: {
-        mode: {
-          enum: ['stable', 'rename'],
-          description: 'File-complete rule.',
-          default: 'stable',
-          examples: ['rename'],
-        },
-        settleMs: {
-          type: 'integer',
-          minimum: 0,
-          description: 'Quiet time of the `stable` rule.',
-          default: 5000,
-          examples: [5000],
-        },
-      },
-    },
-    afterDelivery: {
-      enum: ['archive', 'delete', 'keep'],
-      description:
-        'What to do with a file once every record was delivered: move to `archivePath`, delete (the spec default, like sibling connectors), or keep (remembered in the checkpoint).',
-      default: 'delete',
-      examples: ['archive'],
-    },
-    archivePath: {
-      type: 'string',
-      description: 'Archive folder (kind folders kept below it). Default `<path>/_archive`.',
-      examples: ['D:\\OffloadArchive'],
-    },
-    quarantinePath: {
-      type: 'string',
-      description:
-        'Folder for unreadable files and `<file>.rejected.csv`/`.rejected.jsonl` (kind folders kept below it). Default `<path>/Failed`.',
-      examples: ['D:\\OffloadQuarantine'],
-    },
+    ...folderOptionsProperties(DATAMINER_FOLDER_DEFAULTS),
     encoding: {
       enum: ['utf8', 'utf16le', 'latin1', 'win1252'],
       description: 'Text encoding. A UTF-8 BOM is stripped; a UTF-16LE BOM switches to utf16le whatever is set here.',
@@ -326,14 +284,6 @@ export const optionsSchema = {
       description: 'Static fields added to every record (after the mapped fields).',
       default: {},
       examples: [{ DMA_SITE: 'Ghent' }],
-    },
-    batchSize: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 10000,
-      description: 'Records per batch handed to the pipeline.',
-      default: 500,
-      examples: [500],
     },
   },
 } as const;

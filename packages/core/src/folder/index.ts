@@ -5,6 +5,12 @@ export { byAge, FolderScanner } from './FolderScanner.js';
 export { FolderSource } from './FolderSource.js';
 export { FolderEventCodes } from './fileEvents.js';
 export { moveNoClobber } from './fileMoves.js';
+export {
+  type FolderOptionDefaults,
+  type FolderPluginOptions,
+  folderOptionsProperties,
+  folderSettingsFrom,
+} from './options.js';
 export { isForbiddenFolder, NamePatterns } from './patterns.js';
 export { Readiness } from './Readiness.js';
 export { RejectedOutput, type RejectedRow } from './RejectedOutput.js';

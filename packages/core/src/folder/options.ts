@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import type { AfterDelivery, CompleteRule } from './types.js';
+
+/** The folder-handling options every file source shares, after validation and defaults. */
+export interface FolderPluginOptions {
+  pollIntervalMs: number;
+  complete: { mode: 'stable' | 'rename'; settleMs: number };
+  afterDelivery: AfterDelivery;
+  archivePath?: string;
+  quarantinePath?: string;
+  batchSize: number;
+}
+
+/** Defaults a source picks for the shared options (spec defaults differ between sources). */
+export interface FolderOptionDefaults {
+  pollIntervalMs: number;
+  settleMs: number;
+  afterDelivery: AfterDelivery;
+  /** Folder below `path` used when `archivePath` is not set, e.g. `_archive`. */
+  archiveDir: string;
+  /** Folder below `path` used when `quarantinePath` is not set, e.g. `Failed`. */
+  quarantineDir: string;
+}
+
+/**
+ * JSON Schema properties of the shared folder options, so every file source reads the same YAML
+ * (`complete: { mode, settleMs }`, `afterDelivery`, …). Spread them into a plugin's own `properties`.
+ */
+export function folderOptionsProperties(defaults: FolderOptionDefaults) {
+  return {
+    pollIntervalMs: {
+      type: 'integer',
+      minimum: 10,
+      description: 'Wait between folder scans when no file is ready.',
+      default: defaults.pollIntervalMs,
+      examples: [2000],
+    },
+    complete: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'When a file is complete: `stable` = size and mtime unchanged for `settleMs` (and the file opens for reading); `rename` = the writer renames finished files into place (names matching `ignore`, e.g. *.tmp, are still being written).',
+      default: {},
+      properties: {
+        mode: {
+          enum: ['stable', 'rename'],
+          description: 'File-complete rule.',
+          default: 'stable',
+          examples: ['rename'],
+        },
+        settleMs: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Quiet time of the `stable` rule.',
+          default: defaults.settleMs,
+          examples: [5000],
+        },
+      },
+    },
+    afterDelivery: {
+      enum: ['archive', 'delete', 'keep'],
+      description:
+        'What happens to a file once every record was delivered, filtered or rejected (never earlier): moved to `archivePath`, deleted, or kept in place (remembered as done in the checkpoint).',
+      default: defaults.afterDelivery,
+      examples: ['archive'],
+    },
+    archivePath: {
+      type: 'string',
+      minLength: 1,
+      description: `Archive folder (kind folders kept below it). Default \`<path>/${defaults.archiveDir}\`.`,
+      examples: ['D:\\OffloadArchive'],
+    },
+    quarantinePath: {
+      type: 'string',
+      minLength: 1,
+      description: `Folder for unusable files and \`<file>.rejected.csv\` / \`.rejected.jsonl\` (kind folders kept below it). Default \`<path>/${defaults.quarantineDir}\`.`,
+      examples: ['D:\\OffloadQuarantine'],
+    },
+    batchSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10000,
+      description: 'Records per batch handed to the pipeline.',
+      default: 500,
+      examples: [500],
+    },
+  } as const;
+}
+
+/** The FolderSource settings that follow from the shared options; `root` is the resolved `path`. */
+export function folderSettingsFrom(options: FolderPluginOptions, root: string, defaults: FolderOptionDefaults) {
+  const complete: CompleteRule =
+    options.complete.mode === 'rename' ? { mode: 'rename' } : { mode: 'stable', settleMs: options.complete.settleMs };
+  return {
+    complete,
+    pollIntervalMs: options.pollIntervalMs,
+    afterDelivery: options.afterDelivery,
+    // Given paths stay as written: the FolderSource resolves them against the pipeline file's folder.
+    archivePath: options.archivePath ?? join(root, defaults.archiveDir),
+    quarantinePath: options.quarantinePath ?? join(root, defaults.quarantineDir),
+    batchSize: options.batchSize,
+  };
+}
