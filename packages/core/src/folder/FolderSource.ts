@@ -12,7 +12,7 @@ import { FileEvents } from './fileEvents.js';
 import { moveNoClobber } from './fileMoves.js';
 import { Readiness } from './Readiness.js';
 import { RejectedOutput } from './RejectedOutput.js';
-import type { DecodedRowError, FolderFile, FolderSourceOptions } from './types.js';
+import { type DecodedRowError, FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
 
 /**
  * A source that reads the files of a folder (one sub-folder per kind), oldest first, through a plugin-provided
@@ -337,7 +337,9 @@ export class FolderSource implements Source {
       }
       const attempts = (this.attempts.get(file.relPath) ?? 0) + 1;
       this.attempts.set(file.relPath, attempts);
-      const permanent = error instanceof OffloaderError && error.code === 'FILE_UNPARSABLE';
+      // A decode error is about the content: reading it again gives the same answer, so quarantine at once.
+      const permanent =
+        error instanceof FileDecodeError || (error instanceof OffloaderError && error.code === 'FILE_UNPARSABLE');
       if (!permanent && attempts < this.maxFileAttempts) {
         this.events.readRetry(file, error, attempts);
         this.retryAt.set(file.relPath, this.options.services.clock.now() + this.retryDelayMs);
