@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['packages/*/tests/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    env: { AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     pool: 'forks',
   },
 });

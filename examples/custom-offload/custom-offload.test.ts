@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const cli = fileURLToPath(new URL('../../packages/cli/bin/offloader.js', import.meta.url));
-const env = { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' };
+const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 /** `{partitionKey, data}` of every record of the sample input, `data` as the base64 the producer wrote. */
 async function sampleEntries(dir: string): Promise<string[]> {

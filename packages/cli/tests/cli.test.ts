@@ -11,7 +11,7 @@ function offloader(args: string[], options: { cwd?: string; env?: NodeJS.Process
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? repo,
     encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1', ...options.env },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
     timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

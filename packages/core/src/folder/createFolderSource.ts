@@ -14,6 +14,6 @@ export function createFolderSource(settings: FolderSourceSettings, context: Plug
     sourceId: context.id,
     baseDir: context.baseDir,
     mode: context.mode,
-    services: { logger: logger.child({ source: context.id }), clock, statistics, events, checkpoints },
+    services: { logger, clock, statistics, events, checkpoints },
   });
 }
