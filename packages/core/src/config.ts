@@ -13,6 +13,18 @@ export interface PluginUse {
   options: Record<string, unknown>;
 }
 
+/** A pipeline as written (YAML file or object for `Pipeline.fromDefinition`), before defaults. */
+export interface PipelineInput {
+  name?: string;
+  state?: string;
+  sources: { type: string; id?: string; options?: Record<string, unknown> }[];
+  transformers?: { type: string; id?: string; options?: Record<string, unknown> }[];
+  sink: { type: string; id?: string; options?: Record<string, unknown> };
+  http?: { port: number; host?: string };
+  events?: { maxRows?: number; maxAgeHours?: number };
+  log?: { level?: 'debug' | 'info' | 'warn' | 'error' | 'silent'; file?: string };
+}
+
 /** The pipeline file after loading: substituted, validated, defaulted. */
 export interface PipelineDefinition {
   name: string;
@@ -277,7 +289,9 @@ async function resolvePluginType(
   } catch (error) {
     // A bare name that is no installed package is most likely a typo of a registered type: say that instead.
     const cause = (error as OffloaderError).cause as NodeJS.ErrnoException | undefined;
-    const notFound = cause?.code === 'MODULE_NOT_FOUND' || cause?.code === 'ERR_MODULE_NOT_FOUND';
+    const notFound =
+      (cause?.code === 'MODULE_NOT_FOUND' || cause?.code === 'ERR_MODULE_NOT_FOUND') &&
+      cause.message.includes(`'${type}'`);
     if (!isModuleReference(type) && notFound) registry.get(kind, type);
     throw error;
   }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { DependencyContainer } from 'tsyringe';
 import { stringify } from 'yaml';
-import { type LoadedPipeline, loadPipelineFile, parsePipeline } from './config.js';
+import { type LoadedPipeline, loadPipelineFile, type PipelineInput, parsePipeline } from './config.js';
 import { coreServices, createPipelineContainer, createPluginContext } from './container.js';
 import { attributeError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -41,13 +41,14 @@ export class Pipeline {
    * Relative paths resolve against `baseDir` (default: the working directory).
    */
   static async fromDefinition(
-    definition: Record<string, unknown>,
+    definition: PipelineInput,
     options: PipelineOptions & { plugins?: PluginDefinition[]; registry?: PluginRegistry; baseDir?: string } = {},
   ): Promise<Pipeline> {
     const registry = options.registry ?? new PluginRegistry().registerAll(corePlugins);
     for (const plugin of options.plugins ?? []) if (!registry.has(plugin.kind, plugin.type)) registry.register(plugin);
     const pseudoFile = `${options.baseDir ?? process.cwd()}/<inline pipeline>`;
-    return Pipeline.build(await parsePipeline(stringify(definition), pseudoFile, registry, {}), registry, options);
+    const named = { name: 'pipeline', ...definition };
+    return Pipeline.build(await parsePipeline(stringify(named), pseudoFile, registry, {}), registry, options);
   }
 
   static async build(loaded: LoadedPipeline, registry: PluginRegistry, options: PipelineOptions): Promise<Pipeline> {

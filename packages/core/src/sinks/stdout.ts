@@ -10,7 +10,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 export function recordToJsonLine(record: OffloadRecord): string {
   const head = {
-    route: record.stream ? `${record.route}:${record.stream}` : record.route,
+    route: record.route,
     partitionKey: record.partitionKey ?? null,
   };
   if (record.data === undefined) return JSON.stringify({ ...head, data: record.value ?? null });
