@@ -82,3 +82,12 @@ describe('offloader CLI', () => {
     expect(JSON.stringify(schema.properties.sink)).toContain('"kinesis"');
   });
 });
+
+describe('generated docs', () => {
+  it('docs/yaml-reference.md is what `offloader plugins --markdown` prints now', async () => {
+    const { readFileSync } = await import('node:fs');
+    const result = offloader(['plugins', '--markdown']);
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(repo, 'docs', 'yaml-reference.md'), 'utf8')).toBe(result.stdout);
+  });
+});

@@ -1,6 +1,7 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { createBuiltinRegistry } from '../builtins.js';
 import { ExitCode } from '../exit-codes.js';
+import { yamlReference } from '../reference.js';
 
 interface SchemaNode {
   type?: string | string[];
@@ -28,15 +29,23 @@ export function describeOptions(schema: SchemaNode, indent = '    '): string[] {
   return lines;
 }
 
-export function pluginsCommand(setExit: (code: number) => void): CommandModule<object, { json: boolean }> {
+export function pluginsCommand(
+  setExit: (code: number) => void,
+): CommandModule<object, { json: boolean; markdown: boolean }> {
   return {
     command: 'plugins',
     describe: 'List every registered plugin type with its options',
-    builder: (y) =>
-      y.option('json', { type: 'boolean', default: false, describe: 'print JSON with each options schema' }),
+    builder: (y) => {
+      const argv = y
+        .option('json', { type: 'boolean', default: false, describe: 'print JSON with each options schema' })
+        .option('markdown', { type: 'boolean', default: false, describe: 'print the YAML reference (Markdown)' });
+      return argv as unknown as Argv<{ json: boolean; markdown: boolean }>;
+    },
     handler: (args) => {
       const plugins = createBuiltinRegistry().list();
-      if (args.json) {
+      if (args.markdown) {
+        process.stdout.write(yamlReference(plugins));
+      } else if (args.json) {
         const rows = plugins.map((p) => ({
           kind: p.kind,
           type: p.type,
