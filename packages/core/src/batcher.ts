@@ -51,7 +51,16 @@ export class Batcher {
     }
     batch.items.push(item);
     batch.bytes += item.size;
-    if (batch.items.length >= this.policy.maxRecords || this.policy.lingerMs <= 0) this.seal(batch);
+    if (batch.items.length >= this.policy.maxRecords) this.seal(batch);
+  }
+
+  /**
+   * Seals every open batch when the policy does not linger (`lingerMs` ≤ 0). The runner calls it once a
+   * source batch is handed out (and before it waits for space), so records are grouped per source batch
+   * instead of written one by one, and never wait for the next source batch.
+   */
+  release(): void {
+    if (this.policy.lingerMs <= 0) this.flush();
   }
 
   /** Seals every open batch now (end of input, shutdown). */
