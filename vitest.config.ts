@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/tests/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['packages/*/tests/**/*.test.ts', 'examples/**/*.test.ts', 'chaos/tests/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
