@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 
+/** Re-exported so plugin classes get tsyringe's decorators after the metadata polyfill is loaded. */
+export { inject, injectable } from 'tsyringe';
+
 export * from './batcher.js';
 export * from './checkpoints.js';
 export * from './clock.js';

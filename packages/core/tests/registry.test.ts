@@ -58,7 +58,8 @@ describe('PluginRegistry', () => {
     const registry = new PluginRegistry().register(echoTransformer);
     const result = registry.validateOptions(echoTransformer, options);
     if (!result.ok && !expected.ok) {
-      expect([...result.problems].sort((a, b) => a.pointer.localeCompare(b.pointer))).toEqual(expected.problems);
+      const wanted = (expected as { problems: unknown[] }).problems;
+      expect([...result.problems].sort((a, b) => a.pointer.localeCompare(b.pointer))).toEqual(wanted);
     } else {
       expect(result).toEqual(expected);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   EventLog,
+  type OffloadRecord,
   PipelineRunner,
   type RecordOutcome,
   RecordRejectedError,
@@ -96,7 +97,7 @@ describe('PipelineRunner', () => {
           id: 'k',
           type: 'c',
           instance: Object.assign(sink, {
-            prepare: (r: { value: unknown }) => {
+            prepare: (r: OffloadRecord) => {
               if ((r.value as { n: number }).n === 2) throw new RecordRejectedError('RECORD_TOO_LARGE', 'too big');
             },
           }),

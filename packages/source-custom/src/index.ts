@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { coreServices, createFolderSource, definePlugin, folderSettingsFrom } from '@offloader/core';
 import { CustomFileDecoder } from './CustomFileDecoder.js';
 import { CUSTOM_FOLDER_DEFAULTS, type CustomSourceOptions, customSourceOptionsSchema } from './options.js';
