@@ -5,13 +5,9 @@ import { dataminerCsvSource } from '@offloader/source-dataminer-csv';
 const [path = new URL('../../quickstart/offload', import.meta.url).pathname, state = './state'] = process.argv.slice(2);
 const streams = { data: 'dm-trend', dataavg: 'dm-avg', alarm: 'dm-alarm' };
 const source = { type: 'dataminer-csv', options: { path, afterDelivery: 'keep', complete: { settleMs: 0 } } };
+const sink = { type: 'kinesis', options: { endpoint: 'local', streams } };
 const pipeline = await Pipeline.fromDefinition(
-  {
-    state,
-    sources: [source],
-    sink: { type: 'kinesis', options: { endpoint: 'local', streams } },
-    log: { level: 'warn' },
-  },
+  { state, sources: [source], sink, log: { level: 'warn' } },
   { plugins: [dataminerCsvSource, kinesisSink], once: true },
 );
 console.log(JSON.stringify(await pipeline.run()));
