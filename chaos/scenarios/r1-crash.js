@@ -7,6 +7,8 @@ import { expectedIds, writeDataFiles } from '../lib/offload.js';
 import { check } from '../lib/report.js';
 import { DATA_STREAM, dataminerSource, listFiles, randomBetween } from './common.js';
 
+/** Name of the check that a crash between link and unlink leaves no second archive copy (known core bug). */
+export const ARCHIVE_COPIES_CHECK = 'extra archive copies (-1.csv) after crashes';
 const MAX_IN_FLIGHT = 4;
 const MAX_BATCH_RECORDS = 500;
 const SOURCE_BATCH = 500;
@@ -102,7 +104,11 @@ export async function runCrashScenario({ workDir, records, rowsPerFile = 10_000,
     const maxPerCrash = Math.max(0, ...duplicatesPerCrash);
     const bound = MAX_IN_FLIGHT * MAX_BATCH_RECORDS + RUNNER_BUFFER + SOURCE_BATCH;
     const leftInInput = (await listFiles(join(dir, 'in'))).length;
-    const archived = (await listFiles(join(dir, 'archive'))).length;
+    const archiveFiles = await listFiles(join(dir, 'archive'));
+    const archived = archiveFiles.length;
+    // A kill between the hard link into the archive and the unlink of the input leaves both; the restart then
+    // archives the (fully acknowledged) file again under `<name>-1.csv`. Counted separately from the records.
+    const extraArchiveCopies = archiveFiles.filter((rel) => /-\d+\.csv$/.test(rel));
     const quarantined = (await listFiles(join(dir, 'quarantine'))).length;
     const killed = killLog.filter((entry) => entry.killed).length;
     return {
@@ -121,7 +127,13 @@ export async function runCrashScenario({ workDir, records, rowsPerFile = 10_000,
           result.unexpected + ledger.unparsable === 0,
         ),
         check('files left in input', 0, leftInInput, leftInInput === 0),
-        check('files archived', files, archived, archived === files),
+        check(
+          'input files archived',
+          files,
+          archived - extraArchiveCopies.length,
+          archived - extraArchiveCopies.length === files,
+        ),
+        check(ARCHIVE_COPIES_CHECK, 0, extraArchiveCopies.length, extraArchiveCopies.length === 0),
         check('files quarantined', 0, quarantined, quarantined === 0),
       ],
       figures: {
