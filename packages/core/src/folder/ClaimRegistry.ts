@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CLAIMS_DIR, type FolderFile } from './types.js';
@@ -10,16 +10,26 @@ interface ClaimBody {
   time: string;
   source: string;
   file: string;
+  /** Set when the file was delivered but stays in place (`keep`, a failed move): the identity it had then. */
+  done?: string;
+}
+
+/** What tells two versions of a file with the same name apart. */
+export function fileIdentity(file: Pick<FolderFile, 'size' | 'mtimeMs'>): string {
+  return `${file.size}:${file.mtimeMs}`;
 }
 
 /**
  * Claims files so that two processes (or two sources) on one folder never read the same file. A claim is a
  * lock file created with `open(..., 'wx')` in `<root>/.offloader-claims`, holding pid, host and time; held
  * claims are touched regularly. A claim is stale — and taken over — when its holder's pid is gone on this host,
- * or when it was not touched for `staleMs`. In dry-run, claims live in memory only.
+ * or when it was not touched for `staleMs`. A file delivered but left in place keeps its claim as a *done marker*
+ * (with the file's identity), so no other instance sends it again; only a changed file (new identity) is claimable
+ * again. In dry-run, claims live in memory only.
  */
 export class ClaimRegistry {
   private readonly held = new Set<string>();
+  private readonly doneMarkers = new Set<string>();
   private readonly dir: string;
   private readonly host = hostname();
   private refreshTimer?: NodeJS.Timeout;
@@ -41,8 +51,25 @@ export class ClaimRegistry {
     const path = this.pathOf(file.relPath);
     await mkdir(this.dir, { recursive: true });
     if (await this.create(path, file.relPath)) return true;
-    if (!(await this.takeOverStale(path))) return false;
+    if (!(await this.takeOverStale(path, file))) return false;
     return this.create(path, file.relPath);
+  }
+
+  /** Turns our claim into a done marker: the file stays in place but must never be sent again by anyone. */
+  async markDone(file: FolderFile): Promise<void> {
+    if (this.options.dryRun || !this.held.delete(file.relPath)) return;
+    const path = this.pathOf(file.relPath);
+    const body: ClaimBody = { ...this.body(file.relPath), done: fileIdentity(file) };
+    const temp = `${path}.${randomUUID()}.tmp`;
+    await writeFile(temp, JSON.stringify(body));
+    await rename(temp, path);
+    this.doneMarkers.add(file.relPath);
+  }
+
+  /** The file is gone: its done marker (if this instance wrote it) is no longer needed. */
+  async forgetDone(relPath: string): Promise<void> {
+    if (!this.doneMarkers.delete(relPath)) return;
+    await unlink(this.pathOf(relPath)).catch(() => undefined);
   }
 
   async release(relPath: string): Promise<void> {
@@ -76,14 +103,18 @@ export class ClaimRegistry {
     await Promise.all([...this.held].map((relPath) => utimes(this.pathOf(relPath), now, now).catch(() => undefined)));
   }
 
-  private async create(path: string, relPath: string): Promise<boolean> {
-    const body: ClaimBody = {
+  private body(relPath: string): ClaimBody {
+    return {
       pid: process.pid,
       host: this.host,
       time: new Date(this.options.now()).toISOString(),
       source: this.options.sourceId,
       file: relPath,
     };
+  }
+
+  private async create(path: string, relPath: string): Promise<boolean> {
+    const body = this.body(relPath);
     try {
       const handle = await open(path, 'wx');
       try {
@@ -103,7 +134,7 @@ export class ClaimRegistry {
    * Moves a stale claim aside. The rename is atomic, so of two instances taking over the same claim only one
    * moves it; the content is checked afterwards so a fresh claim moved by mistake is put back.
    */
-  private async takeOverStale(path: string): Promise<boolean> {
+  private async takeOverStale(path: string, file: FolderFile): Promise<boolean> {
     let text: string;
     let mtimeMs: number;
     try {
@@ -112,7 +143,7 @@ export class ClaimRegistry {
     } catch {
       return true; // released meanwhile
     }
-    if (!this.isStale(text, mtimeMs)) return false;
+    if (!this.isStale(text, mtimeMs, file)) return false;
     const aside = `${path}.${randomUUID()}.stale`;
     try {
       await rename(path, aside);
@@ -128,16 +159,19 @@ export class ClaimRegistry {
     return true;
   }
 
-  private isStale(text: string, mtimeMs: number): boolean {
-    // File times are wall-clock times, so compare them with the wall clock, not the injected one.
-    if (Date.now() - mtimeMs > this.options.staleMs) return true;
-    let body: Partial<ClaimBody>;
+  private isStale(text: string, mtimeMs: number, file: FolderFile): boolean {
+    let body: Partial<ClaimBody> | undefined;
     try {
       body = JSON.parse(text) as Partial<ClaimBody>;
     } catch {
-      // A torn claim (crash while writing) that is not yet old: wait for the age rule.
-      return false;
+      body = undefined;
     }
+    // A done marker outlives its writer: it goes stale only when the file under that name changed.
+    if (body?.done !== undefined) return body.done !== fileIdentity(file);
+    // File times are wall-clock times, so compare them with the wall clock, not the injected one.
+    if (Date.now() - mtimeMs > this.options.staleMs) return true;
+    // A torn claim (crash while writing) that is not yet old: wait for the age rule.
+    if (!body) return false;
     return body.host === this.host && typeof body.pid === 'number' && !isAlive(body.pid);
   }
 

@@ -80,7 +80,9 @@ export class FolderScanner {
     const files: FolderFile[] = [];
     for (const entry of await readdirSafe(dir)) {
       const name = entry.name;
-      if (entry.isDirectory() || name.startsWith('.')) continue;
+      // Hidden files are read like any other: a name is no reason to leave data behind (folders starting with
+      // `.` are skipped elsewhere: they hold claims and tool state).
+      if (entry.isDirectory()) continue;
       if (!compiled.include.matches(name) || compiled.ignore.matches(name)) continue;
       const path = join(dir, name);
       try {

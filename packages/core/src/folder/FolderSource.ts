@@ -4,7 +4,7 @@ import { OffloaderError } from '../errors.js';
 import type { Source, SourceBatch } from '../plugin.js';
 import type { BatchAck, OffloadRecord } from '../record.js';
 import { Metric } from '../statistics.js';
-import { ClaimRegistry } from './ClaimRegistry.js';
+import { ClaimRegistry, fileIdentity } from './ClaimRegistry.js';
 import { FileRun } from './FileRun.js';
 import { FolderCheckpoints } from './FolderCheckpoints.js';
 import { FolderScanner } from './FolderScanner.js';
@@ -132,7 +132,7 @@ export class FolderSource implements Source {
 
   async stop(): Promise<void> {
     for (const run of this.active.values()) this.events.report(run);
-    await this.rejected.flush();
+    await this.rejected.flush().catch(() => undefined);
     await this.checkpoints.flush();
     await this.claims.releaseAll();
   }
@@ -140,7 +140,9 @@ export class FolderSource implements Source {
   private async *readFile(file: FolderFile, signal: AbortSignal): AsyncGenerator<SourceBatch> {
     const entry = this.checkpoints.get(file);
     const resume = entry ? { line: entry.line, offset: entry.offset } : { line: 0, offset: 0 };
-    const run = new FileRun(file, resume, entry?.records ?? 0, entry?.rejectedThrough ?? 0);
+    // After a failed write of rejected rows, write them all again: a duplicate row in quarantine beats a lost one.
+    const rewriteRejected = this.rejected.retry(file.relPath);
+    const run = new FileRun(file, resume, entry?.records ?? 0, rewriteRejected ? 0 : (entry?.rejectedThrough ?? 0));
     this.active.set(file.relPath, run);
     this.retryAt.delete(file.relPath);
     const { statistics } = this.options.services;
@@ -278,25 +280,32 @@ export class FolderSource implements Source {
     run.finishing = true;
     const { file } = run;
     try {
-      await this.rejected.flush(file.relPath);
+      let rejectedWritten = true;
+      await this.rejected.flush(file.relPath).catch((error: Error) => {
+        rejectedWritten = false;
+        this.events.fileIoFailed(file, `cannot write its rejected rows to quarantine, file kept: ${error.message}`);
+      });
       this.events.report(run);
-      if (run.hadFailure) return await this.keepForRetry(run);
-      await this.afterDelivery(file);
+      if (run.hadFailure || !rejectedWritten) return await this.keepForRetry(run, run.hadFailure);
+      const staysInPlace = await this.afterDelivery(file);
       this.options.services.statistics.add(Metric.filesDone, this.labels);
       this.options.services.logger.info({ source: this.id, file: file.path }, 'file delivered');
       this.attempts.delete(file.relPath);
-      await this.claims.release(file.relPath);
+      if (staysInPlace) await this.claims.markDone(file);
+      else await this.claims.release(file.relPath);
     } finally {
       this.active.delete(file.relPath);
     }
   }
 
-  private async afterDelivery(file: FolderFile): Promise<void> {
+  /** Archives, deletes or keeps a delivered file; true when it is still in the folder afterwards. */
+  private async afterDelivery(file: FolderFile): Promise<boolean> {
     const mode = this.options.afterDelivery;
     if (this.options.mode.dryRun) {
       this.finished.set(file.relPath, identity(file));
-      return;
+      return true;
     }
+    let staysInPlace = mode === 'keep';
     try {
       if (mode === 'archive') await moveNoClobber(file.path, this.archivePath!, file.kindDir, file.name);
       else if (mode === 'delete') await unlink(file.path);
@@ -308,16 +317,18 @@ export class FolderSource implements Source {
       }
     } catch (error) {
       // Delivered but still in place: remember it as done so it is never sent again, also after a restart.
+      staysInPlace = true;
       this.checkpoints.update(file, { done: true });
       this.finished.set(file.relPath, identity(file));
       this.events.fileIoFailed(file, `delivered, but cannot ${mode} it: ${(error as Error).message}`);
     }
     await this.checkpoints.flush();
+    return staysInPlace;
   }
 
-  private async keepForRetry(run: FileRun): Promise<void> {
+  private async keepForRetry(run: FileRun, recordsFailed = true): Promise<void> {
     const { file } = run;
-    this.events.deliveryFailed(run, this.options.mode.once);
+    if (recordsFailed) this.events.deliveryFailed(run, this.options.mode.once);
     await this.checkpoints.flush();
     if (this.options.mode.once) {
       await this.claims.release(file.relPath);
@@ -363,11 +374,15 @@ export class FolderSource implements Source {
         this.events.fileIoFailed(file, `cannot move to quarantine: ${(moveError as Error).message}`);
       }
     }
-    if (!movedTo) this.finished.set(file.relPath, identity(file));
+    if (!movedTo) {
+      this.finished.set(file.relPath, identity(file));
+      await this.claims.markDone(file);
+    }
     this.attempts.delete(file.relPath);
     this.options.services.statistics.add(Metric.filesQuarantined, this.labels);
     this.events.quarantined(run, error, movedTo);
-    await this.rejected.flush(file.relPath);
+    // The whole file is in quarantine (or still in place), so a failed write of its rejected rows loses nothing.
+    await this.rejected.flush(file.relPath).catch(() => this.rejected.retry(file.relPath));
     await this.checkpoints.flush();
   }
 
@@ -390,7 +405,11 @@ export class FolderSource implements Source {
       oldest = Math.min(oldest, file.mtimeMs);
     }
     for (const key of this.seen) if (!present.has(key)) this.seen.delete(key);
-    for (const key of this.finished.keys()) if (!present.has(key)) this.finished.delete(key);
+    for (const key of this.finished.keys()) {
+      if (present.has(key)) continue;
+      this.finished.delete(key);
+      void this.claims.forgetDone(key);
+    }
     this.readiness.retain(present);
     this.checkpoints.retain(present, new Set(this.active.keys()));
     statistics.set(Metric.backlogFiles, this.labels, backlogFiles);
@@ -416,6 +435,4 @@ export class FolderSource implements Source {
   }
 }
 
-function identity(file: FolderFile): string {
-  return `${file.size}:${file.mtimeMs}`;
-}
+const identity = fileIdentity;

@@ -28,6 +28,8 @@ const FLUSH_ROWS = 256;
  */
 export class RejectedOutput {
   private readonly pending = new Map<string, Pending>();
+  /** Files whose rows could not be written (disk full, read-only): they must not be finished or checkpointed. */
+  private readonly failures = new Map<string, unknown>();
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -52,8 +54,11 @@ export class RejectedOutput {
     return { rows: join(dir, `${file.name}.rejected.csv`), reasons: join(dir, `${file.name}.rejected.jsonl`) };
   }
 
-  /** Appends the buffered rows of one file (or of every file). */
-  flush(relPath?: string): Promise<void> {
+  /**
+   * Appends the buffered rows of one file (or of every file). Rejects while a write of those files has failed:
+   * the caller must then keep the file (and its checkpoint) where it is, so no rejected row is ever lost.
+   */
+  async flush(relPath?: string): Promise<void> {
     const keys = relPath === undefined ? [...this.pending.keys()] : [relPath];
     for (const key of keys) {
       const pending = this.pending.get(key);
@@ -61,9 +66,21 @@ export class RejectedOutput {
       const rows = pending.rows;
       pending.rows = [];
       if (!this.write) continue;
-      this.chain = this.chain.then(() => this.append(pending.file, rows)).catch(this.onError);
+      this.chain = this.chain
+        .then(() => this.append(pending.file, rows))
+        .catch((error) => {
+          this.failures.set(key, error);
+          this.onError(error);
+        });
     }
-    return this.chain;
+    await this.chain;
+    const failed = relPath === undefined ? this.failures.values().next().value : this.failures.get(relPath);
+    if (failed !== undefined) throw failed;
+  }
+
+  /** A new pass over `relPath` writes its rejected rows again; forget the old failure. */
+  retry(relPath: string): boolean {
+    return this.failures.delete(relPath);
   }
 
   private async append(file: FolderFile, rows: RejectedRow[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { constants, copyFile, link, mkdir, unlink } from 'node:fs/promises';
+import { constants, copyFile, link, mkdir, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 /**
@@ -16,8 +16,9 @@ export async function moveNoClobber(source: string, targetRoot: string, subDir: 
     try {
       await placeNoClobber(source, target);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A crash between link() and unlink() left the target as a second name of this very file: finish that move.
+      if (!(await sameFile(source, target))) continue;
     }
     await unlink(source);
     return target;
@@ -33,5 +34,14 @@ async function placeNoClobber(source: string, target: string): Promise<void> {
     if (code === 'EEXIST' || code === 'ENOENT') throw error;
     // Different volume or a file system without hard links.
     await copyFile(source, target, constants.COPYFILE_EXCL);
+  }
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    const [first, second] = await Promise.all([stat(a), stat(b)]);
+    return first.dev === second.dev && first.ino === second.ino;
+  } catch {
+    return false;
   }
 }

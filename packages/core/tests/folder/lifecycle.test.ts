@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { link, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -213,5 +213,36 @@ describe('FolderSource lifecycle', () => {
     await drain(source);
     await source.stop();
     expect((await readdir(join(root, '_archive', 'Data'))).sort()).toEqual(['x-1.csv', 'x.csv']);
+  });
+  it('finishes a move that a crash cut between link and unlink, without a second archive copy', async () => {
+    const root = await tempRoot();
+    await writeLines(join(root, 'Data', 'x.csv'), ['ok 1']);
+    // The state a SIGKILL leaves: the archive already holds a second name of the input file.
+    await mkdir(join(root, '_archive', 'Data'), { recursive: true });
+    await link(join(root, 'Data', 'x.csv'), join(root, '_archive', 'Data', 'x.csv'));
+    const { source } = makeSource(root, join(root, '_state'));
+    await drain(source);
+    await source.stop();
+    expect(await readdir(join(root, '_archive', 'Data'))).toEqual(['x.csv']);
+    expect(existsSync(join(root, 'Data', 'x.csv'))).toBe(false);
+  });
+
+  it('keeps a file whose rejected rows cannot be written, and writes them on the next pass', async () => {
+    const root = await tempRoot();
+    await writeLines(join(root, 'Data', 'x.csv'), ['ok 1', 'bad one', 'ok 2']);
+    // A file where the quarantine folder should be: every write below it fails (like a full or read-only disk).
+    await writeFile(join(root, 'Failed'), 'not a folder');
+    const first = makeSource(root, join(root, '_state'));
+    await drain(first.source);
+    await first.source.stop();
+    expect(existsSync(join(root, 'Data', 'x.csv'))).toBe(true);
+    expect(first.services.events.list({ code: 'FILE_IO' })[0].message).toContain('cannot write its rejected rows');
+    expect(first.services.statistics.counter(Metric.filesDone, { source: 'folder-test' })).toBe(0);
+    await rm(join(root, 'Failed'));
+    const second = makeSource(root, join(root, '_state'));
+    await drain(second.source);
+    await second.source.stop();
+    expect(await readText(join(root, 'Failed', 'Data', 'x.csv.rejected.csv'))).toBe('bad one\n');
+    expect(existsSync(join(root, '_archive', 'Data', 'x.csv'))).toBe(true);
   });
 });

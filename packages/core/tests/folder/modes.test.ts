@@ -82,6 +82,22 @@ describe('FolderSource modes', () => {
     expect((await readdir(join(root, '_archive', 'Data'))).length).toBe(12);
   });
 
+  it('a file kept in place after delivery is never sent again by another instance, until it changes', async () => {
+    const root = await tempRoot();
+    await writeLines(join(root, 'Data', 'x.csv'), okLines(1, 3));
+    const a = makeSource(root, join(root, '_state_a'), { afterDelivery: 'keep' });
+    expect((await drain(a.source)).values).toEqual([1, 2, 3]);
+    await a.source.stop();
+    // B has its own state folder: only the done marker in the shared folder can tell it the file was sent.
+    const b = makeSource(root, join(root, '_state_b'), { afterDelivery: 'keep' });
+    expect((await drain(b.source)).values).toEqual([]);
+    await b.source.stop();
+    await writeLines(join(root, 'Data', 'x.csv'), okLines(1, 4));
+    const c = makeSource(root, join(root, '_state_c'), { afterDelivery: 'keep' });
+    expect((await drain(c.source)).values).toEqual([1, 2, 3, 4]);
+    await c.source.stop();
+  });
+
   it.each([
     ['a dead pid on this host', { pid: 2 ** 22 + 12345, host: hostname() }, 0, true],
     ['a live pid on this host', { pid: process.pid, host: hostname() }, 0, false],
@@ -125,7 +141,7 @@ describe('FolderSource modes', () => {
 });
 
 describe('FolderScanner', () => {
-  it('matches kind folders and names case-insensitively, never recursing or reading failure/_/. folders', async () => {
+  it('matches kind folders and names case-insensitively, never recursing or reading failure/_/. folders, reading hidden files', async () => {
     const root = await tempRoot();
     for (const path of [
       'DATA/a.CSV',
@@ -148,6 +164,7 @@ describe('FolderScanner', () => {
     ]);
     const files = await scanner.scan();
     expect(files.map((file) => [file.relPath, file.kind.route]).sort()).toEqual([
+      ['.j.csv', 'alarm'],
       ['DATA/a.CSV', 'data'],
       ['f.csv', 'alarm'],
     ]);
