@@ -21,11 +21,6 @@ const KNOWN_BUGS: Record<string, string> = {
   'invalid UTF-8':
     'source-dataminer-csv decodes with Buffer.toString("utf8"): invalid bytes become U+FFFD and the row is sent altered, with no event and nothing quarantined',
   'NUL bytes': 'a NUL byte anywhere makes the whole file FILE_QUARANTINED: the good rows of the file are not delivered',
-  '"....csv"': 'core FolderScanner skips names starting with "." silently: never read, no event, stays forever',
-  'with ..\\..\\ (Windows': 'core FolderScanner skips names starting with "." silently: never read, no event',
-  'custom file named ..\\..\\': 'core FolderScanner skips names starting with "." silently: never read, no event',
-  'quarantine on a full':
-    'core RejectedOutput: ENOSPC writing <file>.rejected.csv is only logged; the file is archived and its bad rows are lost, no event',
 };
 
 function knownBug(what: string): string | undefined {

@@ -17,6 +17,11 @@ export interface FileCheckpoint {
   rejectedThrough?: number;
   /** Set when the file was fully delivered and kept in place (`afterDelivery: keep`). */
   done?: true;
+  /**
+   * Rejected rows after `rejectedThrough` could not be written (disk full): the next pass reads the file from the
+   * start again, sending no record up to `line`, only to write those rows.
+   */
+  rewriteRejected?: true;
 }
 
 /** The checkpoint document of one folder source. */
@@ -44,6 +49,8 @@ export class FolderCheckpoints {
       logger: Logger;
       /** Runs before each write (e.g. flush output the checkpoint vouches for). */
       beforeWrite?: () => Promise<void>;
+      /** Last say on what is stored for a file, once `beforeWrite` ran (e.g. what output really reached disk). */
+      persisted?: (relPath: string, entry: FileCheckpoint) => FileCheckpoint;
     },
   ) {}
 
@@ -96,12 +103,16 @@ export class FolderCheckpoints {
       return this.writing;
     }
     this.dirty = false;
-    const document: FolderCheckpointDocument = { version: 1, files: {} };
-    for (const [key, entry] of this.entries) document.files[key] = { ...entry };
-    const { beforeWrite } = this.options;
+    const { beforeWrite, persisted } = this.options;
     this.writing = this.writing
       .then(() => beforeWrite?.())
-      .then(() => this.store.save(this.options.sourceId, document))
+      .then(() => {
+        // The document is taken after beforeWrite, so it vouches only for output that is on disk.
+        const document: FolderCheckpointDocument = { version: 1, files: {} };
+        for (const [key, entry] of this.entries)
+          document.files[key] = persisted ? persisted(key, { ...entry }) : { ...entry };
+        return this.store.save(this.options.sourceId, document);
+      })
       .catch((error) => {
         this.dirty = true;
         this.options.logger.error({ err: error, source: this.options.sourceId }, 'checkpoint write failed');

@@ -80,8 +80,16 @@ export class FolderSource implements Source {
       intervalMs: options.checkpointIntervalMs ?? 250,
       persist: !dryRun,
       logger: services.logger,
-      // A checkpoint that says "rows up to line N were rejected" is only written once those rows are on disk.
-      beforeWrite: () => this.rejected.flush(),
+      // A checkpoint says "rows up to line N were rejected" only once those rows are on disk.
+      beforeWrite: () => this.rejected.flush().catch(() => undefined),
+      persisted: (relPath, entry) =>
+        this.rejected.hasFailed(relPath)
+          ? {
+              ...entry,
+              rejectedThrough: this.rejected.writtenThrough(relPath) ?? 0,
+              rewriteRejected: true,
+            }
+          : entry,
     });
     this.events = new FileEvents(services.events, this.id);
   }
@@ -139,10 +147,14 @@ export class FolderSource implements Source {
 
   private async *readFile(file: FolderFile, signal: AbortSignal): AsyncGenerator<SourceBatch> {
     const entry = this.checkpoints.get(file);
-    const resume = entry ? { line: entry.line, offset: entry.offset } : { line: 0, offset: 0 };
-    // After a failed write of rejected rows, write them all again: a duplicate row in quarantine beats a lost one.
-    const rewriteRejected = this.rejected.retry(file.relPath);
-    const run = new FileRun(file, resume, entry?.records ?? 0, rewriteRejected ? 0 : (entry?.rejectedThrough ?? 0));
+    // Rejected rows that never reached the quarantine are read again from the start; records already delivered
+    // (up to the checkpoint's line) are not sent again.
+    const rewrite = this.rejected.retry(file.relPath) || entry?.rewriteRejected === true;
+    const resume = entry && !rewrite ? { line: entry.line, offset: entry.offset } : { line: 0, offset: 0 };
+    const run = new FileRun(file, resume, entry?.records ?? 0, entry?.rejectedThrough ?? 0);
+    this.rejected.startPass(file.relPath, run.rejectedBefore);
+    const skipRecordsThrough = rewrite ? (entry?.line ?? 0) : 0;
+    if (rewrite && entry) this.checkpoints.update(file, { rewriteRejected: undefined });
     this.active.set(file.relPath, run);
     this.retryAt.delete(file.relPath);
     const { statistics } = this.options.services;
@@ -164,6 +176,7 @@ export class FolderSource implements Source {
             errors += this.rejectRow(run, item);
             continue;
           }
+          if (item.line <= skipRecordsThrough) continue;
           const record: OffloadRecord = {
             value: item.value,
             route: item.route ?? route,

@@ -30,6 +30,8 @@ export class RejectedOutput {
   private readonly pending = new Map<string, Pending>();
   /** Files whose rows could not be written (disk full, read-only): they must not be finished or checkpointed. */
   private readonly failures = new Map<string, unknown>();
+  /** Highest decoder-row line of each file known to be on disk, for the checkpoint. */
+  private readonly written = new Map<string, number>();
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -80,6 +82,7 @@ export class RejectedOutput {
 
   /** A new pass over `relPath` writes its rejected rows again; forget the old failure. */
   retry(relPath: string): boolean {
+    this.written.delete(relPath);
     return this.failures.delete(relPath);
   }
 
@@ -94,5 +97,24 @@ export class RejectedOutput {
     }
     await appendFile(paths.rows, raw);
     await appendFile(paths.reasons, reasons);
+    for (const row of rows) {
+      if (row.stage === 'decoder' && row.line > (this.written.get(file.relPath) ?? 0))
+        this.written.set(file.relPath, row.line);
+    }
+  }
+
+  /** A pass over `relPath` begins; rows through `writtenBefore` are on disk from earlier passes. */
+  startPass(relPath: string, writtenBefore: number): void {
+    this.written.set(relPath, writtenBefore);
+  }
+
+  /** The write of this file's rows failed and was not retried yet. */
+  hasFailed(relPath: string): boolean {
+    return this.failures.has(relPath);
+  }
+
+  /** Highest decoder-row line of `relPath` written in this process, if any. */
+  writtenThrough(relPath: string): number | undefined {
+    return this.written.get(relPath);
   }
 }
