@@ -17,11 +17,7 @@ interface Outcome {
  * Entries that do not get their expected outcome because of bugs reported to the lead (see the chaos report).
  * Each stays in the table and is run with `it.fails`, so a fix shows up as a failing test to un-mark.
  */
-const KNOWN_BUGS: Record<string, string> = {
-  'invalid UTF-8':
-    'source-dataminer-csv decodes with Buffer.toString("utf8"): invalid bytes become U+FFFD and the row is sent altered, with no event and nothing quarantined',
-  'NUL bytes': 'a NUL byte anywhere makes the whole file FILE_QUARANTINED: the good rows of the file are not delivered',
-};
+const KNOWN_BUGS: Record<string, string> = {};
 
 function knownBug(what: string): string | undefined {
   return Object.entries(KNOWN_BUGS).find(([key]) => what.includes(key))?.[1];

@@ -60,8 +60,10 @@ export class DataminerDecoder implements FileDecoder {
           if (line <= resume.line || (skipHeader && line === 1)) continue;
           currentLine = line;
           const text = texts[i];
-          const item =
-            chunk.truncated && i === last
+          const bytesProblem = chunk.bad?.get(i);
+          const item = bytesProblem
+            ? rowError(file.path, line, line, offsets[i], text, bytesProblem)
+            : chunk.truncated && i === last
               ? rowError(
                   file.path,
                   line,

@@ -15,6 +15,8 @@ export interface LineChunk {
   offsets: number[];
   /** Set on the last chunk when the file ends without a line terminator: `texts` ends with that partial line. */
   truncated: boolean;
+  /** Lines (by index in `texts`) whose bytes are not text: invalid UTF-8 or NUL bytes. Rejected as rows. */
+  bad?: Map<number, string>;
 }
 
 const CHUNK_BYTES = 1 << 18;
@@ -38,12 +40,6 @@ export async function* readLines(
   let line = options.line;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (!wide && chunk.indexOf(0) !== -1) {
-        throw new FileDecodeError(`${path} holds NUL bytes: not a ${options.encoding} text file`, {
-          file: path,
-          line: line + 1,
-        });
-      }
       const buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
       const base = carryStart;
       const out: LineChunk = { texts: [], lines: [], offsets: [], truncated: false };
@@ -58,7 +54,13 @@ export async function* readLines(
         } else if (textEnd > start && buffer[textEnd - 1] === 0x0d) textEnd--;
         const next = end + (wide ? 2 : 1);
         if (textEnd > start) {
-          out.texts.push(decode(buffer, start, textEnd));
+          const text = decode(buffer, start, textEnd);
+          const problem = wide ? undefined : byteProblem(buffer, start, textEnd, text, options.encoding);
+          if (problem) {
+            if (line === 1) throw notText(path, problem);
+            (out.bad ??= new Map()).set(out.texts.length, problem);
+          }
+          out.texts.push(text);
           out.lines.push(line);
           out.offsets.push(base + next);
         }
@@ -82,11 +84,15 @@ export async function* readLines(
       let end = carry.length;
       if (!wide && carry[end - 1] === 0x0d) end--;
       if (end > 0) {
+        const text = decode(carry, 0, end);
+        const problem = wide ? undefined : byteProblem(carry, 0, end, text, options.encoding);
+        if (problem && line === 0) throw notText(path, problem);
         yield {
-          texts: [decode(carry, 0, end)],
+          texts: [text],
           lines: [line + 1],
           offsets: [carryStart + carry.length],
           truncated: true,
+          ...(problem ? { bad: new Map([[0, problem]]) } : {}),
         };
       }
     }
@@ -107,6 +113,32 @@ function findNewline(buffer: Buffer, from: number, wide: boolean): number {
 }
 
 type Decode = (buffer: Buffer, start: number, end: number) => string;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Why a line's bytes are not text, or undefined. NUL bytes never belong in an offload row (a pre-allocated file
+ * whose writer died is padded with them); invalid UTF-8 would be sent altered (U+FFFD) if it were not caught.
+ */
+function byteProblem(buffer: Buffer, start: number, end: number, text: string, encoding: TextEncoding) {
+  const nul = buffer.indexOf(0, start);
+  if (nul !== -1 && nul < end) return `NUL byte at byte ${nul - start + 1} of the line: not ${encoding} text`;
+  if (encoding !== 'utf8' || !text.includes('\uFFFD')) return undefined;
+  try {
+    strictUtf8.decode(buffer.subarray(start, end));
+    return undefined; // a genuine U+FFFD character
+  } catch {
+    return 'invalid UTF-8 byte sequence (set `encoding` if the file is latin1 or win1252)';
+  }
+}
+
+/** The first line is not text at all: the file is binary, or UTF-16 without a BOM. */
+function notText(path: string, problem: string): FileDecodeError {
+  return new FileDecodeError(`${path}: the first line is not text (${problem}); not a line-based text file`, {
+    file: path,
+    line: 1,
+  });
+}
 
 function decoderFor(encoding: TextEncoding): Decode {
   if (encoding === 'win1252') return decodeWin1252;

@@ -38,6 +38,32 @@ describe('encodings and line ends', () => {
     await expect(decodeContent(Buffer.from([1, 0, 2, 10]), 'data')).rejects.toMatchObject({ code: 'FILE_UNPARSABLE' });
   });
 
+  it.each([
+    ['invalid UTF-8 (0xC3 0x28)', Buffer.from([0x41, 0xc3, 0x28, 0x42]), 'invalid UTF-8 byte sequence'],
+    ['a lone continuation byte', Buffer.from([0x80]), 'invalid UTF-8 byte sequence'],
+    ['NUL bytes', Buffer.alloc(8), 'NUL byte at byte'],
+  ])('rejects a row holding %s, delivering the rows around it', async (_name, bytes, reason) => {
+    const bad = Buffer.from(dataRow('X')).toString('latin1').replace('X', '\u0001');
+    const content = Buffer.concat([
+      Buffer.from(`${dataRow('1')}\n`),
+      Buffer.from(bad.split('\u0001')[0], 'latin1'),
+      bytes,
+      Buffer.from(`${bad.split('\u0001')[1]}\n${dataRow('3')}\n`, 'latin1'),
+    ]);
+    const { values, errors } = await decodeContent(content, 'data');
+    expect(values.map((value) => value.VALUE)).toEqual(['1', '3']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ line: 2 });
+    expect(errors[0].error.message).toContain(reason);
+  });
+
+  it('rejects a tail of NUL bytes (pre-allocated file, writer died) as one row, keeping the rows before', async () => {
+    const content = Buffer.concat([Buffer.from(`${dataRow('1')}\n${dataRow('2')}\n`), Buffer.alloc(4096)]);
+    const { values, errors } = await decodeContent(content, 'data');
+    expect(values.map((value) => value.VALUE)).toEqual(['1', '2']);
+    expect(errors.map((error) => error.line)).toEqual([3]);
+  });
+
   it('reports byte offsets after each row, so resume can seek (CRLF, BOM)', async () => {
     const rows = `\uFEFF${dataRow('1')}\r\n\r\n${dataRow('2')}\r\n${dataRow('3')}\r\n`;
     const first = await decodeContent(rows, 'data');

@@ -4,8 +4,10 @@ import { basename, dirname, join, relative } from 'node:path';
 import type { DecodedItem, DecodeNotice, FolderFile, ResumePoint } from '@offloader/core';
 import { createDataminerDecoder, type DataminerKind, resolveOptions } from '../src/index.js';
 
-export const SAMPLES = '/work/shared/samples/dataminer';
-export const BAD_SAMPLES = '/work/shared/samples/dataminer-bad';
+/** `shared/` sits beside the repository (CI clones it there too). */
+const SHARED = join(import.meta.dirname, '..', '..', '..', '..', 'shared');
+export const SAMPLES = join(SHARED, 'samples', 'dataminer');
+export const BAD_SAMPLES = join(SHARED, 'samples', 'dataminer-bad');
 
 const ROUTE_DIRS: Record<DataminerKind, string> = { data: 'Data', dataavg: 'Dataavg', alarm: '.' };
 
