@@ -77,17 +77,25 @@ export class FolderScanner {
   private async listKind(compiled: CompiledKind, dirSegments: string[]): Promise<FolderFile[]> {
     const dir = join(this.root, ...dirSegments);
     const kindDir = dirSegments.join('/');
-    const files: FolderFile[] = [];
-    for (const entry of await readdirSafe(dir)) {
-      const name = entry.name;
+    const candidates = (await readdirSafe(dir)).filter(
       // Hidden files are read like any other: a name is no reason to leave data behind (folders starting with
       // `.` are skipped elsewhere: they hold claims and tool state).
-      if (entry.isDirectory()) continue;
-      if (!compiled.include.matches(name) || compiled.ignore.matches(name)) continue;
-      const path = join(dir, name);
-      try {
-        const info = await stat(path);
-        if (!info.isFile()) continue;
+      (entry) => !entry.isDirectory() && compiled.include.matches(entry.name) && !compiled.ignore.matches(entry.name),
+    );
+    const files: FolderFile[] = [];
+    // stat in parallel, a bounded number at a time: a backlog of thousands of files must not scan one by one.
+    for (let at = 0; at < candidates.length; at += STAT_CONCURRENCY) {
+      const infos = await Promise.all(
+        candidates.slice(at, at + STAT_CONCURRENCY).map(async ({ name }) => {
+          const path = join(dir, name);
+          // Gone between readdir and stat (deleted by DataMiner's disk cap, or moved by another instance).
+          const info = await stat(path).catch(() => undefined);
+          return info?.isFile() ? { name, path, info } : undefined;
+        }),
+      );
+      for (const found of infos) {
+        if (!found) continue;
+        const { name, path, info } = found;
         files.push({
           path,
           relPath: kindDir ? `${kindDir}/${name}` : name,
@@ -97,13 +105,13 @@ export class FolderScanner {
           size: info.size,
           mtimeMs: info.mtimeMs,
         });
-      } catch {
-        // Gone between readdir and stat (deleted by DataMiner's disk cap, or moved by another instance).
       }
     }
     return files;
   }
 }
+
+const STAT_CONCURRENCY = 32;
 
 /** Oldest first: mtime, then name. */
 export function byAge(a: FolderFile, b: FolderFile): number {

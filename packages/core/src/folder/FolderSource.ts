@@ -110,28 +110,29 @@ export class FolderSource implements Source {
       const files = await this.scanner.scan();
       this.observe(files, now);
       if (this.options.mode.once && !snapshot) snapshot = new Set(files.map((file) => file.relPath));
-      let next: FolderFile | undefined;
       let wait = this.options.pollIntervalMs;
+      let readAny = false;
+      // Every ready file of one scan is read before the folder is scanned again (a backlog of thousands of files
+      // must not cost a scan per file); claims keep other instances off the files taken here.
       for (const file of files) {
+        if (signal.aborted) break;
         if (snapshot && !snapshot.has(file.relPath)) continue;
-        if (!this.isEligible(file, now)) continue;
-        const settleIn = this.readiness.waitFor(file, now);
+        const at = clock.now();
+        if (!this.isEligible(file, at)) continue;
+        const settleIn = this.readiness.waitFor(file, at);
         if (settleIn > 0) {
           wait = Math.min(wait, settleIn);
           continue;
         }
-        if (!(await this.readiness.isReady(file, now))) continue;
+        if (!(await this.readiness.isReady(file, at))) continue;
         if (!(await this.claims.tryClaim(file))) {
           if (snapshot) this.handled.add(file.relPath);
           continue;
         }
-        next = file;
-        break;
+        readAny = true;
+        yield* this.readFile(file, signal);
       }
-      if (next) {
-        yield* this.readFile(next, signal);
-        continue;
-      }
+      if (readAny) continue;
       const startSet = snapshot;
       if (startSet && files.every((file) => !startSet.has(file.relPath) || !this.isPending(file, now))) break;
       await clock.sleep(Math.max(10, wait), signal);
