@@ -58,7 +58,8 @@ export async function* readLines(
           const problem = wide ? undefined : byteProblem(buffer, start, textEnd, text, options.encoding);
           if (problem) {
             if (line === 1) throw notText(path, problem);
-            (out.bad ??= new Map()).set(out.texts.length, problem);
+            out.bad ??= new Map();
+            out.bad.set(out.texts.length, problem);
           }
           out.texts.push(text);
           out.lines.push(line);
