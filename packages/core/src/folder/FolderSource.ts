@@ -12,7 +12,7 @@ import { FileEvents } from './fileEvents.js';
 import { moveNoClobber } from './fileMoves.js';
 import { Readiness } from './Readiness.js';
 import { RejectedOutput } from './RejectedOutput.js';
-import { type DecodedRowError, FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
+import { FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
 
 /**
  * A source that reads the files of a folder (one sub-folder per kind), oldest first, through a plugin-provided
@@ -174,7 +174,7 @@ export class FolderSource implements Source {
           const item = items[at];
           run.last = { line: item.endLine ?? item.line, offset: item.offset };
           if (item.kind === 'error') {
-            errors += this.rejectRow(run, item);
+            errors += this.rejected.rejectRow(run, item);
             continue;
           }
           if (item.line <= skipRecordsThrough) continue;
@@ -235,7 +235,7 @@ export class FolderSource implements Source {
           run.hadFailure = true;
           run.failedRecords += result.failed;
         }
-        if (result.rejected > 0) this.rejectDelivered(run, records, mark.raws, result);
+        if (result.rejected > 0) this.rejected.rejectDelivered(run, records, mark.raws, result);
         if (run.advance()) {
           this.checkpoints.update(run.file, {
             line: run.committed.line,
@@ -247,46 +247,6 @@ export class FolderSource implements Source {
         return this.maybeFinish(run);
       },
     };
-  }
-
-  private rejectRow(run: FileRun, item: DecodedRowError): number {
-    if (item.line <= run.rejectedBefore) return 0;
-    const { error } = item;
-    run.noteRowError(
-      `line ${item.line}${error.field ? ` field ${error.field}` : ''}: ${error.message}`,
-      item.endLine ?? item.line,
-    );
-    this.rejected.add(run.file, {
-      line: item.line,
-      field: error.field,
-      code: error.code,
-      reason: error.message,
-      stage: 'decoder',
-      raw: item.raw,
-    });
-    return 1;
-  }
-
-  private rejectDelivered(
-    run: FileRun,
-    records: OffloadRecord[],
-    raws: (string | undefined)[] | undefined,
-    result: BatchAck,
-  ) {
-    result.outcomes.forEach((outcome, i) => {
-      if (outcome.status !== 'rejected') return;
-      const record = records[i];
-      const line = record.origin.line ?? 0;
-      const code = outcome.error instanceof OffloaderError ? outcome.error.code : 'RECORD_INVALID';
-      run.noteSinkReject(`line ${line}: ${outcome.error.message}`);
-      this.rejected.add(run.file, {
-        line,
-        code,
-        reason: outcome.error.message,
-        stage: 'sink',
-        raw: raws?.[i] ?? JSON.stringify(record.value ?? null),
-      });
-    });
   }
 
   private async maybeFinish(run: FileRun): Promise<void> {

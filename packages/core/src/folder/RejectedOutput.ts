@@ -1,6 +1,9 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FolderFile } from './types.js';
+import { OffloaderError } from '../errors.js';
+import type { BatchAck, OffloadRecord } from '../record.js';
+import type { FileRun } from './FileRun.js';
+import type { DecodedRowError, FolderFile } from './types.js';
 
 /** One rejected row: a row error of the decoder, or a record the sink rejected. */
 export interface RejectedRow {
@@ -48,6 +51,43 @@ export class RejectedOutput {
     }
     pending.rows.push(row);
     if (pending.rows.length >= FLUSH_ROWS) void this.flush(file.relPath);
+  }
+
+  /** Notes a row the decoder could not turn into a record; returns 1 when it counts as newly rejected. */
+  rejectRow(run: FileRun, item: DecodedRowError): number {
+    if (item.line <= run.rejectedBefore) return 0;
+    const { error } = item;
+    run.noteRowError(
+      `line ${item.line}${error.field ? ` field ${error.field}` : ''}: ${error.message}`,
+      item.endLine ?? item.line,
+    );
+    this.add(run.file, {
+      line: item.line,
+      field: error.field,
+      code: error.code,
+      reason: error.message,
+      stage: 'decoder',
+      raw: item.raw,
+    });
+    return 1;
+  }
+
+  /** Notes the records of a batch that the sink rejected. */
+  rejectDelivered(run: FileRun, records: OffloadRecord[], raws: (string | undefined)[] | undefined, result: BatchAck) {
+    result.outcomes.forEach((outcome, i) => {
+      if (outcome.status !== 'rejected') return;
+      const record = records[i];
+      const line = record.origin.line ?? 0;
+      const code = outcome.error instanceof OffloaderError ? outcome.error.code : 'RECORD_INVALID';
+      run.noteSinkReject(`line ${line}: ${outcome.error.message}`);
+      this.add(run.file, {
+        line,
+        code,
+        reason: outcome.error.message,
+        stage: 'sink',
+        raw: raws?.[i] ?? JSON.stringify(record.value ?? null),
+      });
+    });
   }
 
   /** Paths of the two output files of `file`. */
