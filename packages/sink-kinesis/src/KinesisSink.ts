@@ -200,7 +200,9 @@ export class KinesisSink implements Sink {
     const byStream = new Map<string, number[]>();
     for (const index of accepted) {
       const stream = records[index].stream as string;
-      byStream.set(stream, [...(byStream.get(stream) ?? []), index]);
+      const group = byStream.get(stream);
+      if (group) group.push(index);
+      else byStream.set(stream, [index]);
     }
     await Promise.all(
       [...byStream].map(async ([stream, indexes]) => {

@@ -135,12 +135,19 @@ export class PutRecordsWriter {
     }
     const retryNext: PutEntry[] = [];
     let throttled = 0;
+    // Per-shard totals of this answer, added to the statistics once per shard rather than once per record.
+    const putPerShard = new Map<string, { records: number; bytes: number }>();
     request.forEach((entry, index) => {
       const answer = answers[index];
       if (!answer.ErrorCode && answer.SequenceNumber) {
         const shard = answer.ShardId ?? 'unknown';
-        statistics.add(Metric.recordsPut, { stream, shard });
-        statistics.add(Metric.bytesPut, { stream, shard }, entry.bytes);
+        const totals = putPerShard.get(shard);
+        if (totals) {
+          totals.records += 1;
+          totals.bytes += entry.bytes;
+        } else {
+          putPerShard.set(shard, { records: 1, bytes: entry.bytes });
+        }
         results.set(entry, { ok: true, shardId: answer.ShardId, sequenceNumber: answer.SequenceNumber });
         return;
       }
@@ -154,6 +161,10 @@ export class PutRecordsWriter {
       const detail = this.deps.redactor.redact(`${failure.awsCode}: ${answer.ErrorMessage ?? ''}`);
       results.set(entry, { ok: false, error: health.pause(stream, failure.kind, detail) });
     });
+    for (const [shard, totals] of putPerShard) {
+      statistics.add(Metric.recordsPut, { stream, shard }, totals.records);
+      statistics.add(Metric.bytesPut, { stream, shard }, totals.bytes);
+    }
     if (throttled > 0) {
       statistics.add(Metric.recordsThrottled, { stream }, throttled);
       health.onThrottled(stream);
