@@ -110,7 +110,7 @@ async function runPipeline(args: RunArgs): Promise<number> {
 }
 
 /** Health for /health: degraded while records fail or are throttled, not ready while stopping. */
-function healthProbe(pipeline: Pipeline, stopping: AbortSignal): () => HealthReport {
+export function healthProbe(pipeline: Pipeline, stopping: AbortSignal): () => HealthReport {
   const { statistics } = pipeline.services;
   let lastFailed = 0;
   let lastThrottled = 0;
@@ -125,11 +125,28 @@ function healthProbe(pipeline: Pipeline, stopping: AbortSignal): () => HealthRep
     if (stopping.aborted) reasons.push('stopping: draining in-flight records');
     lastFailed = failed;
     lastThrottled = throttled;
+    const unreachable = unreachableStreams(pipeline);
+    for (const [stream, at] of unreachable)
+      reasons.push(`stream ${stream} unreachable (last report ${at}); records kept and retried`);
     const queue = pipeline.runner.queue;
-    if (queue.buffered >= queue.maxBuffered)
+    if (queue.buffered >= queue.maxBuffered && unreachable.size === 0) {
       reasons.push(`buffer full (${queue.buffered} records): the sink is the bottleneck`);
-    return { status: reasons.length ? 'degraded' : 'ok', live: true, ready: !stopping.aborted, reasons };
+    }
+    const ready = !stopping.aborted && unreachable.size === 0;
+    return { status: reasons.length ? 'degraded' : 'ok', live: true, ready, reasons };
   };
+}
+
+/** Streams whose newest reachability event says unreachable, with the time that started. */
+function unreachableStreams(pipeline: Pipeline): Map<string, string> {
+  const state = new Map<string, { down: boolean; since: string }>();
+  // Newest first: the first event seen per stream is its current state.
+  for (const event of pipeline.services.events.list({})) {
+    if (event.code !== 'STREAM_UNREACHABLE' && event.code !== 'STREAM_RECOVERED') continue;
+    const stream = /^stream (\S+)/.exec(event.message)?.[1] ?? event.source;
+    if (!state.has(stream)) state.set(stream, { down: event.code === 'STREAM_UNREACHABLE', since: event.time });
+  }
+  return new Map([...state].filter(([, value]) => value.down).map(([stream, value]) => [stream, value.since]));
 }
 
 function formatSummary(summary: RunSummary, quarantinedFiles: number): string {
