@@ -22,7 +22,10 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 function copyExample(name: string): string {
   const dir = join(mkdtempSync(join(tmpdir(), `offloader-${name}-`)), name);
-  cpSync(join(examples, name), dir, { recursive: true, filter: (src) => !/[\\/](state|out|quarantine)$/.test(src) });
+  cpSync(join(examples, name), dir, {
+    recursive: true,
+    filter: (src) => !/[\\/](state|out|quarantine|\.offloader-claims)$/.test(src),
+  });
   return dir;
 }
 

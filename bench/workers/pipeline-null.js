@@ -8,6 +8,8 @@ import { plugins } from '@offloader/source-dataminer-csv';
 import { finish, peakRssBytes, workerInput } from '../lib/fork.js';
 
 const { root, kinds } = workerInput();
+// keep leaves a done marker per file in the folder's claims; the next repetition must start from a clean slate.
+rmSync(join(root, '.offloader-claims'), { recursive: true, force: true });
 const stateDir = mkdtempSync(join(tmpdir(), 'offloader-bench-state-'));
 const pipeline = await Pipeline.fromDefinition(
   {

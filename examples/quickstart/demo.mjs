@@ -12,6 +12,8 @@ const offloader = (...args) => spawnSync(process.execPath, [cli, ...args], { std
 
 rmSync(join(here, 'state'), { recursive: true, force: true });
 rmSync(join(here, 'quarantine'), { recursive: true, force: true });
+// afterDelivery: keep marks sent files in the folder itself (so no second instance re-sends them): clear that too.
+rmSync(join(here, 'offload', '.offloader-claims'), { recursive: true, force: true });
 console.log(`\n$ offloader run ${pipeline} --once --log-level warn`);
 const status = offloader('run', pipeline, '--once', '--log-level', 'warn');
 if (status !== 0) process.exit(status ?? 1);
