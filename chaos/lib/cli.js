@@ -35,6 +35,8 @@ export function kinesisSink(endpoint, streams, extra = {}) {
       maxInFlight: 4,
       maxBatchRecords: 500,
       lingerMs: 20,
+      // kinesalite enforces no shard quota; the scenarios test delivery guarantees, not pacing (B3 measures that).
+      shardRate: { enabled: false },
       ...extra,
     },
   };

@@ -34,6 +34,8 @@ import {
 import type { KinesisSinkOptions } from './options.js';
 import { type EntryResult, type PutEntry, PutRecordsWriter } from './PutRecordsWriter.js';
 import { compilePartitionKey, type PartitionKeyFunction } from './partitionKeys.js';
+import { ShardPacer } from './shardPacer.js';
+import { openShardRanges } from './shardRanges.js';
 import { StreamHealth } from './streamHealth.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalKinesis, startLocalKinesis } from './testing/localKinesis.js';
 
@@ -327,6 +329,23 @@ export class KinesisSink implements Sink {
       health: this.health,
       concurrency: this.concurrency,
       redactor: this.redactor,
+      pacer: this.options.shardRate.enabled
+        ? new ShardPacer(
+            {
+              records: (KinesisLimits.shardRecordsPerSecond * this.options.shardRate.percent) / 100,
+              bytes: (KinesisLimits.shardBytesPerSecond * this.options.shardRate.percent) / 100,
+            },
+            this.clock,
+            (stream) =>
+              openShardRanges(client, stream).catch((error: Error) => {
+                this.logger.warn(
+                  { stream, err: this.redactor.redact(error.message) },
+                  'cannot list shards; writes to this stream are not paced',
+                );
+                return undefined;
+              }),
+          )
+        : undefined,
     });
   }
 

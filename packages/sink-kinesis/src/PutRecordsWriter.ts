@@ -11,6 +11,7 @@ import {
 import { type EffectiveLimits, splitIntoRequests } from './limits.js';
 import type { RetryOptions } from './options.js';
 import { fullJitterDelay, retryAllowed } from './retry.js';
+import type { ShardPacer } from './shardPacer.js';
 import type { StreamHealth } from './streamHealth.js';
 
 /** The one call the writer needs; the real client or a unit-test stand-in. */
@@ -27,6 +28,8 @@ export interface PutEntry {
   bytes: number;
   /** Attempts made so far. */
   attempts: number;
+  /** Hash key of the partition key, cached by the shard pacer. */
+  hashKey?: bigint;
 }
 
 export type EntryResult = { ok: true; shardId?: string; sequenceNumber?: string } | { ok: false; error: Error };
@@ -43,6 +46,8 @@ export interface WriterDeps {
   health: StreamHealth;
   concurrency: AimdConcurrency;
   redactor: SecretRedactor;
+  /** Per-shard pacing; absent = send as fast as concurrency allows. */
+  pacer?: ShardPacer;
 }
 
 /** `StreamName` or `StreamARN`, as the configured target says. */
@@ -90,6 +95,7 @@ export class PutRecordsWriter {
       }
       const retryNext: PutEntry[] = [];
       for (const request of splitIntoRequests(pending, (entry) => entry.bytes, this.deps.limits)) {
+        await this.deps.pacer?.admit(stream, request, signal);
         retryNext.push(...(await this.putOnce(stream, request, results)));
       }
       pending = retryNext;

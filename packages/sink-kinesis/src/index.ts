@@ -52,6 +52,8 @@ export {
 export { compilePartitionKey, type PartitionKeyFunction } from './partitionKeys.js';
 export { kinesisSink, plugins } from './plugin.js';
 export { fullJitterDelay, retryAllowed } from './retry.js';
+export { type PacedEntry, ShardPacer, type ShardRate } from './shardPacer.js';
+export { openShardRanges } from './shardRanges.js';
 export { StreamHealth, THROTTLE_QUIET_MS } from './streamHealth.js';
 export { type TailOptions, type TailRecord, tailStream } from './tail.js';
 export {

@@ -49,6 +49,14 @@ export interface KinesisSinkOptions {
   aggregation: 'none' | 'kpl';
   compression: 'none' | 'gzip';
   local: LocalServerOptions;
+  shardRate: ShardRateOptions;
+}
+
+/** Per-shard pacing: send no faster than a shard accepts, instead of learning it from throttling. */
+export interface ShardRateOptions {
+  enabled: boolean;
+  /** Percent of the per-shard quota (1,000 records/s and 1 MiB/s) to aim at. */
+  percent: number;
 }
 
 export const DEFAULT_PARTITION_KEY = '{DMAID}/{EID}/{PID}';
@@ -148,6 +156,26 @@ export const kinesisSinkOptionsSchema = {
         'already carries partitionKey/explicitHashKey keeps it. When none of the template fields exists in a ' +
         'record, a random key is used.',
       examples: [DEFAULT_PARTITION_KEY, 'random', '{DMAID}'],
+    },
+    shardRate: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      examples: [{ enabled: true, percent: 50 }],
+      description:
+        "Pace writes per shard (shard found from the partition key's MD5 over the stream's hash ranges, read with ListShards) so full shards are not hammered: fewer throttles and retries. Needs kinesis:ListShards; without it writes are not paced.",
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'Pace per shard.', examples: [false] },
+        percent: {
+          type: 'integer',
+          minimum: 10,
+          maximum: 1000,
+          default: 100,
+          description:
+            'Share of the per-shard quota (1,000 records/s, 1 MiB/s) this producer aims at; lower it when several producers write to one stream.',
+          examples: [50],
+        },
+      },
     },
     maxInFlight: {
       type: 'integer',
@@ -325,5 +353,6 @@ export function withDefaults(options: Partial<KinesisSinkOptions>): KinesisSinkO
     ...options,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     local: { ...DEFAULT_LOCAL, ...options.local },
+    shardRate: { enabled: true, percent: 100, ...options.shardRate },
   };
 }

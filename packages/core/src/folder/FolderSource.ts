@@ -1,4 +1,4 @@
-import { unlink } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { OffloaderError } from '../errors.js';
 import type { Source, SourceBatch } from '../plugin.js';
@@ -119,6 +119,8 @@ export class FolderSource implements Source {
         if (snapshot && !snapshot.has(file.relPath)) continue;
         const at = clock.now();
         if (!this.isEligible(file, at)) continue;
+        // The scan may be seconds old by now (other files were read meanwhile): judge readiness on a fresh stat.
+        if (!(await refreshStat(file))) continue;
         const settleIn = this.readiness.waitFor(file, at);
         if (settleIn > 0) {
           wait = Math.min(wait, settleIn);
@@ -410,3 +412,15 @@ export class FolderSource implements Source {
 }
 
 const identity = fileIdentity;
+
+/** Updates size and mtime of `file` in place; false when it is gone. */
+async function refreshStat(file: FolderFile): Promise<boolean> {
+  try {
+    const info = await stat(file.path);
+    file.size = info.size;
+    file.mtimeMs = info.mtimeMs;
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { evenHashRanges, type HashRange, ShardPacer } from '../src/index.js';
+
+/** A clock whose sleeps only move time forward, so waits are exact and instant. */
+function manualClock() {
+  const clock = {
+    t: 0,
+    slept: 0,
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.t += ms;
+      clock.slept += ms;
+    },
+  };
+  return clock;
+}
+
+const ranges: HashRange[] = evenHashRanges(2).map((range, i) => ({ shardId: `shard-${i}`, ...range }));
+const lowKey = { partitionKey: 'k', explicitHashKey: '1', bytes: 100 };
+const highKey = { partitionKey: 'k', explicitHashKey: String((1n << 127n) + 5n), bytes: 100 };
+const signal = new AbortController().signal;
+const entries = (n: number, template: typeof lowKey) => Array.from({ length: n }, () => ({ ...template }));
+
+describe('ShardPacer', () => {
+  it('lets a shard take one second of quota at once, then paces it; other shards are not held back', async () => {
+    const clock = manualClock();
+    const pacer = new ShardPacer({ records: 1000, bytes: 1 << 20 }, clock, async () => ranges);
+    await pacer.admit('s', entries(1000, lowKey), signal);
+    expect(clock.slept).toBe(0);
+    await pacer.admit('s', entries(500, highKey), signal);
+    expect(clock.slept).toBe(0);
+    await pacer.admit('s', entries(500, lowKey), signal);
+    expect(clock.slept).toBe(500);
+  });
+
+  it('paces by bytes too, and a request above one second of quota leaves the shard in debt', async () => {
+    const clock = manualClock();
+    const pacer = new ShardPacer({ records: 1000, bytes: 1000 }, clock, async () => ranges);
+    await pacer.admit('s', [{ ...lowKey, bytes: 3000 }], signal);
+    expect(clock.slept).toBe(0);
+    // 2,000 bytes of debt plus 100 for this record: 2.1 s at 1,000 bytes/s.
+    await pacer.admit('s', [{ ...lowKey, bytes: 100 }], signal);
+    expect(clock.slept).toBe(2100);
+  });
+
+  it('does not pace a stream whose shards cannot be listed', async () => {
+    const clock = manualClock();
+    const pacer = new ShardPacer({ records: 1, bytes: 1 }, clock, async () => {
+      throw new Error('AccessDenied: kinesis:ListShards');
+    });
+    await pacer.admit('s', entries(100, lowKey), signal);
+    await pacer.admit('s', entries(100, lowKey), signal);
+    expect(clock.slept).toBe(0);
+  });
+});
