@@ -113,6 +113,18 @@ export class FolderScanner {
 
 const STAT_CONCURRENCY = 32;
 
+/** Updates size and mtime of `file` in place; false when it is gone. */
+export async function refreshStat(file: FolderFile): Promise<boolean> {
+  try {
+    const info = await stat(file.path);
+    file.size = info.size;
+    file.mtimeMs = info.mtimeMs;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Oldest first: mtime, then name. */
 export function byAge(a: FolderFile, b: FolderFile): number {
   return a.mtimeMs - b.mtimeMs || (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0);

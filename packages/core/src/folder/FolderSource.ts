@@ -1,4 +1,4 @@
-import { stat, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { OffloaderError } from '../errors.js';
 import type { Source, SourceBatch } from '../plugin.js';
@@ -7,7 +7,7 @@ import { Metric } from '../statistics.js';
 import { ClaimRegistry, fileIdentity } from './ClaimRegistry.js';
 import { FileRun } from './FileRun.js';
 import { FolderCheckpoints } from './FolderCheckpoints.js';
-import { FolderScanner } from './FolderScanner.js';
+import { FolderScanner, refreshStat } from './FolderScanner.js';
 import { FileEvents } from './fileEvents.js';
 import { moveNoClobber } from './fileMoves.js';
 import { Readiness } from './Readiness.js';
@@ -412,15 +412,3 @@ export class FolderSource implements Source {
 }
 
 const identity = fileIdentity;
-
-/** Updates size and mtime of `file` in place; false when it is gone. */
-async function refreshStat(file: FolderFile): Promise<boolean> {
-  try {
-    const info = await stat(file.path);
-    file.size = info.size;
-    file.mtimeMs = info.mtimeMs;
-    return true;
-  } catch {
-    return false;
-  }
-}
