@@ -122,8 +122,9 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * whose writer died is padded with them); invalid UTF-8 would be sent altered (U+FFFD) if it were not caught.
  */
 function byteProblem(buffer: Buffer, start: number, end: number, text: string, encoding: TextEncoding) {
-  const nul = buffer.indexOf(0, start);
-  if (nul !== -1 && nul < end) return `NUL byte at byte ${nul - start + 1} of the line: not ${encoding} text`;
+  // A decoded NUL byte is U+0000: looking in the (short) text avoids scanning the rest of the chunk.
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) return `NUL byte at character ${nul + 1} of the line: not ${encoding} text`;
   if (encoding !== 'utf8' || !text.includes('\uFFFD')) return undefined;
   try {
     strictUtf8.decode(buffer.subarray(start, end));

@@ -41,7 +41,7 @@ describe('encodings and line ends', () => {
   it.each([
     ['invalid UTF-8 (0xC3 0x28)', Buffer.from([0x41, 0xc3, 0x28, 0x42]), 'invalid UTF-8 byte sequence'],
     ['a lone continuation byte', Buffer.from([0x80]), 'invalid UTF-8 byte sequence'],
-    ['NUL bytes', Buffer.alloc(8), 'NUL byte at byte'],
+    ['NUL bytes', Buffer.alloc(8), 'NUL byte at character'],
   ])('rejects a row holding %s, delivering the rows around it', async (_name, bytes, reason) => {
     const bad = Buffer.from(dataRow('X')).toString('latin1').replace('X', '\u0001');
     const content = Buffer.concat([
