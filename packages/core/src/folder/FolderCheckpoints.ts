@@ -24,6 +24,9 @@ export interface FileCheckpoint {
   rewriteRejected?: true;
 }
 
+/** Acknowledged records a checkpoint may lag behind before it is written without waiting for the interval. */
+export const MAX_RECORDS_BEHIND = 1000;
+
 /** The checkpoint document of one folder source. */
 export interface FolderCheckpointDocument {
   version: 1;
@@ -38,6 +41,7 @@ export class FolderCheckpoints {
   private entries = new Map<string, FileCheckpoint>();
   private timer?: NodeJS.Timeout;
   private dirty = false;
+  private recordsBehind = 0;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -76,11 +80,21 @@ export class FolderCheckpoints {
     return entry ? { line: entry.line, offset: entry.offset } : { line: 0, offset: 0 };
   }
 
-  /** Sets the progress of `file` (creating the entry) and schedules a write. */
-  update(file: FolderFile, change: Partial<FileCheckpoint>): void {
+  /**
+   * Sets the progress of `file` (creating the entry) and schedules a write. `committed` records newly acknowledged:
+   * once `MAX_RECORDS_BEHIND` pile up the write happens at once, so what a crash re-sends stays bounded however
+   * fast records are delivered (not only by the write interval).
+   */
+  update(file: FolderFile, change: Partial<FileCheckpoint>, committed = 0): void {
     const entry = this.entries.get(file.relPath) ?? { size: file.size, mtimeMs: file.mtimeMs, line: 0, records: 0 };
     Object.assign(entry, change);
     this.entries.set(file.relPath, entry);
+    this.recordsBehind += committed;
+    if (this.recordsBehind >= MAX_RECORDS_BEHIND && this.options.persist) {
+      this.dirty = true;
+      void this.flush();
+      return;
+    }
     this.markDirty();
   }
 
@@ -103,6 +117,7 @@ export class FolderCheckpoints {
       return this.writing;
     }
     this.dirty = false;
+    this.recordsBehind = 0;
     const { beforeWrite, persisted } = this.options;
     this.writing = this.writing
       .then(() => beforeWrite?.())

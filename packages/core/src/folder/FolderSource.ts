@@ -238,13 +238,15 @@ export class FolderSource implements Source {
           run.failedRecords += result.failed;
         }
         if (result.rejected > 0) this.rejected.rejectDelivered(run, records, mark.raws, result);
+        const committedBefore = run.committedRecords;
         if (run.advance()) {
-          this.checkpoints.update(run.file, {
+          const change = {
             line: run.committed.line,
             offset: run.committed.offset,
             records: run.committedRecords,
             rejectedThrough: run.rejectedThrough,
-          });
+          };
+          this.checkpoints.update(run.file, change, run.committedRecords - committedBefore);
         }
         return this.maybeFinish(run);
       },

@@ -1,6 +1,11 @@
 export { ClaimRegistry } from './ClaimRegistry.js';
 export { createFolderSource, type FolderSourceSettings } from './createFolderSource.js';
-export { type FileCheckpoint, type FolderCheckpointDocument, FolderCheckpoints } from './FolderCheckpoints.js';
+export {
+  type FileCheckpoint,
+  type FolderCheckpointDocument,
+  FolderCheckpoints,
+  MAX_RECORDS_BEHIND,
+} from './FolderCheckpoints.js';
 export { byAge, FolderScanner } from './FolderScanner.js';
 export { FolderSource } from './FolderSource.js';
 export { FolderEventCodes } from './fileEvents.js';

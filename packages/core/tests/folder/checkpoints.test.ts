@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type CheckpointStore,
+  FolderCheckpoints,
+  type FolderFile,
+  MAX_RECORDS_BEHIND,
+  silentLogger,
+} from '../../src/index.js';
+
+function countingStore() {
+  const store = {
+    saves: 0,
+    async load() {
+      return undefined;
+    },
+    async save() {
+      store.saves += 1;
+    },
+  };
+  return store as CheckpointStore & { saves: number };
+}
+
+const file = { relPath: 'Data/x.csv', size: 10, mtimeMs: 1 } as FolderFile;
+
+describe('FolderCheckpoints', () => {
+  it('writes at once when acknowledged records pile up, so a crash re-sends a bounded number', async () => {
+    const store = countingStore();
+    // An interval so long that only the record bound can cause a write within this test.
+    const checkpoints = new FolderCheckpoints(store, {
+      sourceId: 's',
+      intervalMs: 3_600_000,
+      persist: true,
+      logger: silentLogger(),
+    });
+    checkpoints.update(file, { line: 10, records: 10 }, MAX_RECORDS_BEHIND - 1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(store.saves).toBe(0);
+    checkpoints.update(file, { line: 11, records: 11 }, 1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(store.saves).toBe(1);
+    // Nothing new since: an explicit flush writes nothing more.
+    await checkpoints.flush();
+    expect(store.saves).toBe(1);
+  });
+});
