@@ -20,6 +20,8 @@ beforeAll(async () => {
       { name: 'big', shards: 1 },
       { name: 'outage', shards: 2 },
       { name: 'throttle', shards: 1 },
+      { name: 'paced', shards: 2 },
+      { name: 'unpaced', shards: 2 },
       { name: 'routes-a', shards: 1 },
       { name: 'routes-b', shards: 1 },
     ],
@@ -209,6 +211,8 @@ describe('throttling', () => {
       ...sinkOptions({ data: 'throttle' }),
       maxInFlight: 8,
       maxBatchRecords: 100,
+      // This test is about the throttling path (AIMD, events); pacing would avoid most of the throttling.
+      shardRate: { enabled: false, percent: 100 },
     });
     let lowest = sink.maxInFlight();
     const watch = setInterval(() => {
@@ -235,5 +239,30 @@ describe('throttling', () => {
     expect(sink.maxInFlight()).toBe(8);
     expect(services.statistics.gauge(Metric.concurrency, { sink: 'kinesis-test' })).toBe(8);
     expect(services.events.list({ code: 'THROTTLING_ENDED' })).toHaveLength(1);
+  });
+
+  it('per-shard pacing keeps the same load under the quota: every record arrives with far fewer throttles', async () => {
+    const counts: Record<string, number> = {};
+    for (const enabled of [false, true]) {
+      proxy.resetCounters();
+      proxy.set({ shardLimits: true });
+      const stream = enabled ? 'paced' : 'unpaced';
+      const { sink } = await createTestSink({
+        ...sinkOptions({ data: stream }),
+        maxInFlight: 8,
+        maxBatchRecords: 100,
+        shardRate: { enabled, percent: 100 },
+      });
+      try {
+        const outcomes = await writeAll(sink, trendRecords(4_000));
+        expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
+      } finally {
+        proxy.set({ shardLimits: false });
+        await sink.stop();
+      }
+      counts[stream] = proxy.counters.shardLimited;
+    }
+    expect(counts.unpaced).toBeGreaterThan(0);
+    expect(counts.paced).toBeLessThan(counts.unpaced / 4);
   });
 });
