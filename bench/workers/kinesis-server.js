@@ -1,6 +1,7 @@
 // @ts-check
 // The server side of B2/B3 in its own process (own core): kinesalite behind the fault proxy, driven over IPC.
-import { startFaultProxy, startLocalKinesis } from '@offloader/sink-kinesis/testing';
+import { startLocalKinesis } from '@offloader/sink-kinesis/local';
+import { startFaultProxy } from '@offloader/testkit';
 
 const local = await startLocalKinesis({ shardLimit: 1000 });
 const proxy = await startFaultProxy({ target: local.endpoint });

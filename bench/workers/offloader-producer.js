@@ -35,7 +35,7 @@ const summary = await pipeline.run();
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 const cpu = process.cpuUsage();
 const cpuMs = (cpu.user + cpu.system) / 1000;
-const statistics = pipeline.services.statistics;
+const metrics = pipeline.services.metrics;
 const source = summary.sources.generated;
 rmSync(stateDir, { recursive: true, force: true });
 finish({
@@ -46,6 +46,6 @@ finish({
   failed: source.failed + source.rejected,
   ok: summary.ok,
   errors: summary.errors,
-  userRecordsPut: statistics.counter(USER_RECORDS_PUT, { stream }),
+  userRecordsPut: await metrics.value(USER_RECORDS_PUT, { stream }),
   peakInFlight: pipeline.runner.queue.peakInFlight,
 });

@@ -1,6 +1,7 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { createKinesisClient, deaggregate } from '@offloader/sink-kinesis';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startFaultProxy, startLocalKinesis } from '@offloader/sink-kinesis/testing';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalKinesis } from '@offloader/sink-kinesis/local';
+import { startFaultProxy } from '@offloader/testkit';
 
 /**
  * The Kinesis side of every scenario, in the harness process: kinesalite (the real local Kinesis-API server) and

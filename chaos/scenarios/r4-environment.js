@@ -8,7 +8,8 @@ import { DATA_STREAM, dataminerSource, listFiles, readEvents } from './common.js
 /**
  * R4 environment cases: the archive or quarantine folder is a tmpfs mounted read-only or 1 MiB small (and full).
  * Each case runs its own pipeline twice with `--once` (the second run proves a delivered file is not sent again).
- * When `mount` is not permitted the case is reported as skipped with the reason.
+ * When `mount` is not permitted the case is reported as not run (`notRun: true`, `pass: false`) with the reason:
+ * a case that could not run proves nothing and must never count as a pass.
  */
 /** The environment cases (mounts), in run order. */
 export const ENVIRONMENT_CASES = [
@@ -65,7 +66,7 @@ async function runCase(dir, spec, { backend, readers, ledger }) {
     const reason = String(error.stderr || error.message)
       .trim()
       .split('\n')[0];
-    return { ...row, actual: `SKIPPED: mount not permitted (${reason})`, pass: true, skipped: true };
+    return { ...row, actual: `NOT RUN: mount not permitted (${reason})`, pass: false, notRun: true };
   }
   try {
     if (spec.fill) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Metric } from '../../packages/core/src/statistics.js';
+import { Metric } from '../../packages/core/src/metrics.js';
 
 interface Panel {
   type: string;

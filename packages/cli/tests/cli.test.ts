@@ -46,6 +46,15 @@ describe('offloader CLI', () => {
     expect(result.stdout).toMatch(/valid — 1 source\(s\) \[dataminer-csv:dataminer-csv\]/);
   });
 
+  it('run --local exits 2 with USAGE_INVALID when the sink is not kinesis', () => {
+    const file = pipelineFile(
+      'sources:\n  - type: dataminer-csv\n    options: { path: ./offload }\nsink:\n  type: stdout\n',
+    );
+    const result = offloader(['run', file, '--local', '--once']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error USAGE_INVALID: --local needs a pipeline whose sink is of type kinesis');
+  });
+
   it('validate exits 2 and names the line of every problem', () => {
     const file = pipelineFile(
       'sources:\n  - type: dataminer-csv\n    options:\n      path: ./offload\n      pollIntervalMs: often\nsink:\n  type: kinesys\n',

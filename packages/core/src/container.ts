@@ -6,8 +6,8 @@ import { type CheckpointStore, FileCheckpointStore, MemoryCheckpointStore } from
 import { type Clock, systemClock } from './clock.js';
 import { DEFAULT_EVENT_OPTIONS, EventLog, type EventLogOptions } from './events.js';
 import { type Logger, silentLogger } from './logger.js';
+import { type Metrics, PromMetrics } from './metrics.js';
 import type { PluginContext } from './plugin.js';
-import { Statistics } from './statistics.js';
 import { Tokens } from './tokens.js';
 
 export interface RunMode {
@@ -28,7 +28,7 @@ export interface PipelineServices {
 
 /**
  * One child container per pipeline: every core service is a fresh instance bound to the pipeline's state
- * folder, so two pipelines (or two tests) in one process never share statistics, events or checkpoints.
+ * folder, so two pipelines (or two tests) in one process never share metrics, events or checkpoints.
  */
 export function createPipelineContainer(services: PipelineServices, parent: DependencyContainer = rootContainer) {
   const child = parent.createChildContainer();
@@ -43,7 +43,7 @@ export function createPipelineContainer(services: PipelineServices, parent: Depe
   };
   child.register(Tokens.Logger, { useValue: services.logger ?? silentLogger() });
   child.register(Tokens.Clock, { useValue: clock });
-  child.register(Tokens.Statistics, { useValue: new Statistics() });
+  child.register(Tokens.Metrics, { useValue: new PromMetrics() });
   child.register(Tokens.Events, { useValue: new EventLog(eventOptions, clock) });
   child.register(Tokens.Checkpoints, { useValue: checkpoints });
   child.register(Tokens.RunMode, { useValue: mode });
@@ -76,7 +76,7 @@ export function coreServices(container: DependencyContainer) {
   return {
     logger: container.resolve<Logger>(Tokens.Logger),
     clock: container.resolve<Clock>(Tokens.Clock),
-    statistics: container.resolve<Statistics>(Tokens.Statistics),
+    metrics: container.resolve<Metrics>(Tokens.Metrics),
     events: container.resolve<EventLog>(Tokens.Events),
     checkpoints: container.resolve<CheckpointStore>(Tokens.Checkpoints),
     mode: container.resolve<RunMode>(Tokens.RunMode),

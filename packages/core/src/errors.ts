@@ -1,38 +1,7 @@
-/**
- * Stable error codes. Sorted; never renumber or reuse a code, users match on them.
- */
-export const ErrorCodes = [
-  'ACK_PROTOCOL',
-  'CHECKPOINT_IO',
-  'CONFIG_ENV_MISSING',
-  'CONFIG_INVALID',
-  'CONFIG_NOT_FOUND',
-  'CONFIG_YAML_SYNTAX',
-  'DATA_ENCODING_INVALID',
-  'FILE_CLAIMED',
-  'FILE_IO',
-  'FILE_UNPARSABLE',
-  'JSON_SYNTAX',
-  'PARTITION_KEY_INVALID',
-  'PLUGIN_DUPLICATE',
-  'PLUGIN_FAILED',
-  'PLUGIN_LOAD_FAILED',
-  'PLUGIN_OPTIONS_INVALID',
-  'PLUGIN_UNKNOWN',
-  'RECORD_INVALID',
-  'RECORD_TOO_LARGE',
-  'ROUTE_UNMAPPED',
-  'ROW_INVALID',
-  'SINK_ABORTED',
-  'SINK_CREDENTIALS',
-  'SINK_NON_RETRYABLE',
-  'SINK_RETRIES_EXHAUSTED',
-  'SINK_UNREACHABLE',
-  'STREAM_NOT_ALLOWED',
-  'STREAM_NOT_FOUND',
-] as const;
+import type { Code } from './codes.js';
 
-export type ErrorCode = (typeof ErrorCodes)[number];
+/** Code of an error: one of {@link CODES}. */
+export type ErrorCode = Code;
 
 export interface OffloaderErrorOptions {
   cause?: unknown;
@@ -137,6 +106,14 @@ export class DeliveryError extends OffloaderError {
     super(code, message, options);
     this.name = 'DeliveryError';
     this.retryable = options.retryable ?? true;
+  }
+}
+
+/** The command line asks for something that cannot work; the CLI exits with 2. */
+export class UsageError extends OffloaderError {
+  constructor(message: string, options: OffloaderErrorOptions = {}) {
+    super('USAGE_INVALID', message, options);
+    this.name = 'UsageError';
   }
 }
 

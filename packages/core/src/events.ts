@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from './clock.js';
+import type { Code } from './codes.js';
 
 export type Severity = 'info' | 'warning' | 'error' | 'critical';
 
@@ -19,7 +20,7 @@ export interface OffloadEvent {
   /** Source or sink instance id, or `pipeline`. */
   source: string;
   /** Stable code, e.g. `FILE_QUARANTINED`, `THROTTLING_STARTED`, `ROW_INVALID`. */
-  code: string;
+  code: Code;
   message: string;
   file?: string;
   /** Record or row the event concerns (`line 7`, `record 12`). */

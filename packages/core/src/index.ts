@@ -3,22 +3,71 @@ import 'reflect-metadata';
 /** Re-exported so plugin classes get tsyringe's decorators after the metadata polyfill is loaded. */
 export { inject, injectable } from 'tsyringe';
 
-export * from './batcher.js';
-export * from './checkpoints.js';
-export * from './clock.js';
-export * from './config.js';
-export * from './container.js';
-export * from './errors.js';
-export * from './events.js';
-export * from './folder/index.js';
-export * from './http/index.js';
-export * from './logger.js';
-export * from './pipeline.js';
-export * from './plugin.js';
-export * from './progress.js';
-export * from './record.js';
-export * from './registry.js';
-export * from './runner.js';
-export * from './sinks/stdout.js';
-export * from './statistics.js';
-export * from './tokens.js';
+// Pipeline API
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+// Errors and codes
+export type { Code } from './codes.js';
+export { CODES, ErrorCodes } from './codes.js';
+export { renderCodesMarkdown } from './codesDoc.js';
+export type { LoadedPipeline, PipelineDefinition, PipelineInput, PluginUse } from './config.js';
+export { loadPipelineFile, parsePipeline, pipelineJsonSchema, pipelineSchema } from './config.js';
+export type { PipelineServices, RunMode } from './container.js';
+export { coreServices, createPipelineContainer, createPluginContext } from './container.js';
+export type { ConfigProblem, ErrorCode, OffloaderErrorOptions } from './errors.js';
+export {
+  ConfigError,
+  DeliveryError,
+  OffloaderError,
+  PluginError,
+  RecordRejectedError,
+  RowError,
+  UsageError,
+} from './errors.js';
+export type { EventFilter, EventInput, OffloadEvent, Severity } from './events.js';
+export { EventLog, SEVERITY_RANK } from './events.js';
+// Folder framework for file sources
+export type {
+  AfterDelivery,
+  CompleteRule,
+  DecodeContext,
+  DecodedItem,
+  DecodedRecord,
+  DecodedRowError,
+  DecodeNotice,
+  FileDecoder,
+  FolderFile,
+  FolderKind,
+  FolderOptionDefaults,
+  FolderPluginOptions,
+  ResumePoint,
+} from './folder/index.js';
+export { createFolderSource, FileDecodeError, folderOptionsProperties, folderSettingsFrom } from './folder/index.js';
+export type { HealthCondition, HealthReport, HealthStatus } from './health.js';
+export type { Logger, LoggerOptions } from './logger.js';
+export { createLogger, silentLogger } from './logger.js';
+// Metrics
+export type { HistogramValue, Labels, MetricDefinition, Metrics, MetricsSnapshot, Series } from './metrics.js';
+export { Metric, PromMetrics, SHARD_METRICS, UNKNOWN_SHARD } from './metrics.js';
+export type { PipelineOptions } from './pipeline.js';
+export { corePlugins, Pipeline } from './pipeline.js';
+// Plugin contract
+export type {
+  BatchingPolicy,
+  PluginContext,
+  PluginDefinition,
+  PluginInstance,
+  PluginKind,
+  Sink,
+  Source,
+  SourceBatch,
+  Transformer,
+} from './plugin.js';
+export { definePlugin } from './plugin.js';
+export type { BatchAck, OffloadRecord, RecordOrigin, RecordOutcome } from './record.js';
+export { payloadOf, summariseOutcomes } from './record.js';
+export { PluginRegistry } from './registry.js';
+export type { QueueState, RunnerOptions, RunSummary, SourceSummary } from './runner.js';
+export { PipelineRunner } from './runner.js';
+export { NullSink } from './sinks/stdout.js';
+export { Tokens } from './tokens.js';

@@ -5,6 +5,8 @@ import { stringify } from 'yaml';
 import { type LoadedPipeline, loadPipelineFile, type PipelineInput, parsePipeline } from './config.js';
 import { coreServices, createPipelineContainer, createPluginContext } from './container.js';
 import { attributeError } from './errors.js';
+import type { HealthReport } from './health.js';
+import { createHealthProbe } from './healthProbe.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PluginDefinition, Sink, Source, Transformer } from './plugin.js';
 import { PluginRegistry } from './registry.js';
@@ -84,14 +86,24 @@ export class Pipeline {
       // The real sink only prepares records (partition keys, limits); nothing is started or sent.
       sink = { ...sink, instance: new JsonLinesSink(options.dryRunOutput ?? process.stdout, {}, sink.instance) };
     }
-    const { statistics, events } = coreServices(container);
+    const { metrics, events } = coreServices(container);
     const runner = new PipelineRunner(
       definition.name,
       { sources, transformers, sink },
-      { logger, statistics, events },
+      { logger, metrics, events },
       options,
     );
     return new Pipeline(loaded, container, runner);
+  }
+
+  /** The `/health` probe of this pipeline; `stopping` aborts when a stop was asked for. */
+  healthProbe(stopping: AbortSignal): () => Promise<HealthReport> {
+    return createHealthProbe({
+      metrics: this.services.metrics,
+      conditions: () => this.runner.sinkConditions(),
+      queue: () => this.runner.queue,
+      stopping,
+    });
   }
 
   get services() {

@@ -1,4 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
+import type { HealthCondition } from './health.js';
 import type { BatchAck, OffloadRecord, RecordOutcome } from './record.js';
 
 /**
@@ -73,6 +74,8 @@ export interface Sink {
   write(records: OffloadRecord[], signal: AbortSignal): Promise<RecordOutcome[]>;
   /** Writes allowed in flight now; may change over time (e.g. lowered while throttled). */
   maxInFlight(): number;
+  /** Conditions the sink is in now (streams unreachable, paused, throttling), for `/health`. */
+  health?(): readonly HealthCondition[];
   stop?(): Promise<void>;
 }
 
@@ -88,7 +91,7 @@ export type PluginInstance<K extends PluginKind> = K extends 'source'
 export interface PluginContext {
   /** Child container of this pipeline: resolve core services with the tokens in `Tokens`. */
   container: DependencyContainer;
-  /** Instance id (`sources[i].id`, or `<type>-<i>`); use it in events and statistics. */
+  /** Instance id (`sources[i].id`, or `<type>-<i>`); use it in events and metrics. */
   id: string;
   /** Folder of the pipeline file: resolve relative paths in options against it. */
   baseDir: string;

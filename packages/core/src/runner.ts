@@ -1,10 +1,11 @@
 import { Batcher, type OutcomeCollector, type PendingRecord } from './batcher.js';
 import { attributeError, OffloaderError } from './errors.js';
 import type { EventLog } from './events.js';
+import type { HealthCondition } from './health.js';
 import type { Logger } from './logger.js';
+import { Metric, type Metrics, SOURCE_METRICS } from './metrics.js';
 import type { Sink, Source, SourceBatch, Transformer } from './plugin.js';
 import { type OffloadRecord, payloadOf, type RecordOutcome, summariseOutcomes } from './record.js';
-import { Metric, type Statistics } from './statistics.js';
 
 export interface Part<T> {
   id: string;
@@ -20,7 +21,7 @@ export interface RunnerParts {
 
 export interface RunnerServices {
   logger: Logger;
-  statistics: Statistics;
+  metrics: Metrics;
   events: EventLog;
 }
 
@@ -104,13 +105,23 @@ export class PipelineRunner {
     };
   }
 
+  /** What the sink reports about its own condition (empty when it reports nothing). */
+  sinkConditions(): readonly HealthCondition[] {
+    return this.parts.sink.instance.health?.() ?? [];
+  }
+
   /** Runs until every source ended (once-mode) or `signal` aborts; then drains, commits and stops. */
   async run(signal: AbortSignal = new AbortController().signal): Promise<RunSummary> {
     const started = Date.now();
     const readController = new AbortController();
     const onStop = () => readController.abort();
     signal.addEventListener('abort', onStop, { once: true });
-    const { events, logger } = this.services;
+    const { events, logger, metrics } = this.services;
+    // Every per-source series exists from the start, so dashboards show 0 instead of "no data".
+    for (const source of this.parts.sources) {
+      for (const name of SOURCE_METRICS) metrics.touch(name, { source: source.id });
+    }
+    metrics.touch(Metric.bufferedRecords, {});
     let stoppedBy: RunSummary['stoppedBy'] = 'end-of-input';
     const startedParts: Part<{ stop?(): Promise<void> }>[] = [];
     try {
@@ -131,7 +142,7 @@ export class PipelineRunner {
     for (const part of startedParts.reverse()) {
       await this.call(part, 'stop', () => part.instance.stop?.()).catch((error) => this.fail(error));
     }
-    const summary = this.summarise(started, stoppedBy);
+    const summary = await this.summarise(started, stoppedBy);
     events.emit({
       severity: summary.ok ? 'info' : 'error',
       source: 'pipeline',
@@ -155,10 +166,10 @@ export class PipelineRunner {
   }
 
   private async accept(source: Part<Source>, batch: SourceBatch): Promise<void> {
-    const { statistics } = this.services;
+    const { metrics } = this.services;
     const sink = this.parts.sink;
     const collector = new BatchCollector(batch, source, this);
-    statistics.add(Metric.recordsIn, { source: source.id }, batch.records.length);
+    metrics.add(Metric.recordsIn, { source: source.id }, batch.records.length);
     for (let index = 0; index < batch.records.length; index += 1) {
       if (this.buffered >= this.maxBuffered) {
         this.batcher.release();
@@ -239,7 +250,7 @@ export class PipelineRunner {
     }
     for (let i = 0; i < items.length; i += 1) items[i].collector.settle(items[i].index, outcomes[i]);
     this.buffered -= items.length;
-    this.services.statistics.set(Metric.bufferedRecords, {}, this.buffered);
+    this.services.metrics.set(Metric.bufferedRecords, {}, this.buffered);
     this.wake();
   }
 
@@ -247,11 +258,11 @@ export class PipelineRunner {
   acknowledge(source: Part<Source>, batch: SourceBatch, outcomes: RecordOutcome[]): void {
     const ack = summariseOutcomes(outcomes);
     const labels = { source: source.id };
-    const { statistics } = this.services;
-    statistics.add(Metric.recordsDelivered, labels, ack.delivered);
-    statistics.add(Metric.recordsFiltered, labels, ack.filtered);
-    statistics.add(Metric.recordsRejected, labels, ack.rejected);
-    statistics.add(Metric.recordsFailed, labels, ack.failed);
+    const { metrics } = this.services;
+    metrics.add(Metric.recordsDelivered, labels, ack.delivered);
+    metrics.add(Metric.recordsFiltered, labels, ack.filtered);
+    metrics.add(Metric.recordsRejected, labels, ack.rejected);
+    metrics.add(Metric.recordsFailed, labels, ack.failed);
     const done = Promise.resolve()
       .then(() => batch.ack(ack))
       .catch((error) => this.fail(attributeError(error, source.type, 'ack')))
@@ -329,18 +340,18 @@ export class PipelineRunner {
     });
   }
 
-  private summarise(started: number, stoppedBy: RunSummary['stoppedBy']): RunSummary {
-    const { statistics } = this.services;
+  private async summarise(started: number, stoppedBy: RunSummary['stoppedBy']): Promise<RunSummary> {
+    const { metrics } = this.services;
     const sources: Record<string, SourceSummary> = {};
     let failed = 0;
     for (const source of this.parts.sources) {
       const labels = { source: source.id };
       const row: SourceSummary = {
-        recordsIn: statistics.counter(Metric.recordsIn, labels),
-        delivered: statistics.counter(Metric.recordsDelivered, labels),
-        filtered: statistics.counter(Metric.recordsFiltered, labels),
-        rejected: statistics.counter(Metric.recordsRejected, labels),
-        failed: statistics.counter(Metric.recordsFailed, labels),
+        recordsIn: await metrics.value(Metric.recordsIn, labels),
+        delivered: await metrics.value(Metric.recordsDelivered, labels),
+        filtered: await metrics.value(Metric.recordsFiltered, labels),
+        rejected: await metrics.value(Metric.recordsRejected, labels),
+        failed: await metrics.value(Metric.recordsFailed, labels),
       };
       failed += row.failed + (row.recordsIn - row.delivered - row.filtered - row.rejected - row.failed);
       sources[source.id] = row;

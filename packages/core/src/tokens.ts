@@ -5,7 +5,7 @@
 export const Tokens = {
   Logger: Symbol.for('offloader.Logger'),
   Clock: Symbol.for('offloader.Clock'),
-  Statistics: Symbol.for('offloader.Statistics'),
+  Metrics: Symbol.for('offloader.Metrics'),
   Events: Symbol.for('offloader.Events'),
   Checkpoints: Symbol.for('offloader.Checkpoints'),
   Config: Symbol.for('offloader.Config'),

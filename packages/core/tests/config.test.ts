@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, corePlugins, PluginRegistry, parsePipeline, substituteEnv } from '../src/index.js';
+import { substituteEnv } from '../src/config.js';
+import { ConfigError, corePlugins, PluginRegistry, parsePipeline } from '../src/index.js';
 
 const registry = () =>
   new PluginRegistry().registerAll(corePlugins).register({

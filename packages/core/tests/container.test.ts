@@ -2,48 +2,48 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type Clock } from '../src/clock.js';
 import {
-  type Clock,
   createPipelineContainer,
   createPluginContext,
   type EventLog,
   inject,
   injectable,
   Metric,
-  type Statistics,
   Tokens,
 } from '../src/index.js';
+import { type Metrics } from '../src/metrics.js';
 
 /** A plugin class the way an author writes one: explicit tokens on every constructor parameter. */
 @injectable()
 class CountingTransformer {
   constructor(
-    @inject(Tokens.Statistics) readonly statistics: Statistics,
+    @inject(Tokens.Metrics) readonly metrics: Metrics,
     @inject(Tokens.Events) readonly events: EventLog,
     @inject(Tokens.Clock) readonly clock: Clock,
   ) {}
 
   seen(): void {
-    this.statistics.add(Metric.recordsIn, { source: 'di' });
+    this.metrics.add(Metric.recordsIn, { source: 'di' });
   }
 }
 
 const stateDir = () => mkdtempSync(join(tmpdir(), 'offloader-di-'));
 
 describe('pipeline container', () => {
-  it('injects the core services into a decorated plugin class', () => {
+  it('injects the core services into a decorated plugin class', async () => {
     const container = createPipelineContainer({ stateDir: stateDir() });
     const plugin = container.resolve(CountingTransformer);
     plugin.seen();
-    expect(container.resolve<Statistics>(Tokens.Statistics).counter(Metric.recordsIn, { source: 'di' })).toBe(1);
+    expect(await container.resolve<Metrics>(Tokens.Metrics).value(Metric.recordsIn, { source: 'di' })).toBe(1);
     expect(plugin.events).toBe(container.resolve(Tokens.Events));
   });
 
-  it('gives each pipeline its own services', () => {
+  it('gives each pipeline its own services', async () => {
     const first = createPipelineContainer({ stateDir: stateDir() });
     const second = createPipelineContainer({ stateDir: stateDir() });
     first.resolve(CountingTransformer).seen();
-    expect(second.resolve<Statistics>(Tokens.Statistics).counter(Metric.recordsIn, { source: 'di' })).toBe(0);
+    expect(await second.resolve<Metrics>(Tokens.Metrics).value(Metric.recordsIn, { source: 'di' })).toBe(0);
     expect(first.resolve(Tokens.Events)).not.toBe(second.resolve(Tokens.Events));
   });
 

@@ -1,4 +1,5 @@
-import type { BatchAck, OffloadRecord, RecordOutcome, Sink, Source, SourceBatch } from '../src/index.js';
+import type { Sink, Source, SourceBatch } from '../src/plugin.js';
+import type { BatchAck, OffloadRecord, RecordOutcome } from '../src/record.js';
 
 /** A source that yields `batches` of `size` JSON records, records acks, and can wait on the signal. */
 export class ListSource implements Source {

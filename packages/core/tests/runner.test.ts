@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  EventLog,
-  type OffloadRecord,
-  PipelineRunner,
-  type RecordOutcome,
-  RecordRejectedError,
-  Statistics,
-  silentLogger,
-  systemClock,
-} from '../src/index.js';
+import { EventLog, PipelineRunner, PromMetrics, RecordRejectedError, silentLogger, systemClock } from '../src/index.js';
+import { type OffloadRecord, type RecordOutcome } from '../src/record.js';
 import { ControlledSink, ListSource, tick } from './helpers.js';
 
 function services() {
   return {
     logger: silentLogger(),
-    statistics: new Statistics(),
+    metrics: new PromMetrics(),
     events: new EventLog({ maxRows: 100, maxAgeHours: 1 }, systemClock),
   };
 }

@@ -5,17 +5,21 @@ import {
   type BatchingPolicy,
   type Clock,
   coreServices,
+  DeliveryError,
   type EventLog,
+  type HealthCondition,
   type Logger,
   Metric,
+  type Metrics,
+  OffloaderError,
   type OffloadRecord,
   type PluginContext,
   PluginError,
   payloadOf,
   type RecordOutcome,
   RecordRejectedError,
+  SHARD_METRICS,
   type Sink,
-  type Statistics,
 } from '@offloader/core';
 import { AimdConcurrency } from './aimd.js';
 import { createKinesisClient } from './client.js';
@@ -31,13 +35,13 @@ import {
   recordSizeProblem,
   utf8Bytes,
 } from './limits.js';
+import type { LocalKinesis } from './local/localKinesis.js';
 import type { KinesisSinkOptions } from './options.js';
 import { type EntryResult, type PutEntry, PutRecordsWriter } from './PutRecordsWriter.js';
 import { compilePartitionKey, type PartitionKeyFunction } from './partitionKeys.js';
 import { ShardPacer } from './shardPacer.js';
-import { openShardRanges } from './shardRanges.js';
+import { openShardRanges, ShardMap } from './shardRanges.js';
 import { StreamHealth } from './streamHealth.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalKinesis, startLocalKinesis } from './testing/localKinesis.js';
 
 /** Metric of user records inside KPL aggregates (records_put_total counts Kinesis records, like CloudWatch). */
 export const USER_RECORDS_PUT = 'user_records_put_total';
@@ -57,15 +61,16 @@ export class KinesisSink implements Sink {
   private readonly partitionKeyOf: PartitionKeyFunction;
   private readonly prepared = new WeakSet<OffloadRecord>();
   private readonly concurrency: AimdConcurrency;
-  private readonly health: StreamHealth;
+  private readonly streamHealth: StreamHealth;
   private readonly redactor: SecretRedactor;
   private readonly logger: Logger;
-  private readonly statistics: Statistics;
+  private readonly metrics: Metrics;
   private readonly events: EventLog;
   private readonly clock: Clock;
   private readonly dryRun: boolean;
   private client?: KinesisClient;
   private writer?: PutRecordsWriter;
+  private shards?: ShardMap;
   private local?: LocalKinesis;
   /** Streams the embedded server has (configured ones at start, others created on first use). */
   private readonly localStreams = new Set<string>();
@@ -76,7 +81,7 @@ export class KinesisSink implements Sink {
   ) {
     const services = coreServices(context.container);
     this.logger = services.logger.child({ sink: context.id });
-    this.statistics = services.statistics;
+    this.metrics = services.metrics;
     this.events = services.events;
     this.clock = services.clock;
     this.dryRun = context.mode.dryRun;
@@ -97,9 +102,9 @@ export class KinesisSink implements Sink {
       credentials?.sessionToken,
     ]);
     this.concurrency = new AimdConcurrency(options.maxInFlight, (limit) =>
-      this.statistics.set(Metric.concurrency, { sink: context.id }, limit),
+      this.metrics.set(Metric.concurrency, { sink: context.id }, limit),
     );
-    this.health = new StreamHealth(context.id, this.events, this.logger, this.clock, options.pauseOnErrorMs);
+    this.streamHealth = new StreamHealth(context.id, this.events, this.logger, this.clock, options.pauseOnErrorMs);
     this.batching = {
       maxRecords: options.maxBatchRecords,
       maxBytes: Math.min(options.maxBatchBytes, this.limits.maxRequestBytes),
@@ -111,11 +116,27 @@ export class KinesisSink implements Sink {
   }
 
   async start(): Promise<void> {
-    if (this.options.endpoint !== 'local' || this.local) return;
-    const names = [...new Set([...Object.values(this.options.streams), this.options.defaultStream])].filter(
-      (name): name is string => typeof name === 'string' && !name.startsWith('arn:'),
+    if (this.options.endpoint === 'local' && !this.local) await this.startLocal();
+    // Per-stream series exist from the start at 0; each shard's series once the first write lists the shards
+    // (listing here would put a ListShards call in front of the first write whenever the network is down).
+    this.metrics.set(Metric.concurrency, { sink: this.context.id }, this.concurrency.current());
+    for (const stream of this.configuredStreams()) {
+      this.metrics.touch(Metric.putRequests, { stream });
+      this.metrics.touch(Metric.inflightRequests, { stream });
+    }
+  }
+
+  private configuredStreams(): string[] {
+    return [...new Set([...Object.values(this.options.streams), this.options.defaultStream])].filter(
+      (name): name is string => typeof name === 'string',
     );
+  }
+
+  private async startLocal(): Promise<void> {
+    const names = this.configuredStreams().filter((name) => !name.startsWith('arn:'));
     const path = this.options.local.inMemory ? undefined : join(this.context.stateDir, 'kinesis-local');
+    // Loaded on first use: the embedded server and its optional kinesalite dependency stay out of AWS runs.
+    const { startLocalKinesis } = await import('./local/localKinesis.js');
     this.local = await startLocalKinesis({
       host: this.options.local.host,
       port: this.options.local.port,
@@ -124,8 +145,8 @@ export class KinesisSink implements Sink {
     });
     this.connect(
       this.local.endpoint,
-      this.options.region ?? LOCAL_REGION,
-      this.options.credentials ?? LOCAL_CREDENTIALS,
+      this.options.region ?? this.local.region,
+      this.options.credentials ?? this.local.credentials,
     );
     this.logger.info(
       { endpoint: this.local.endpoint, path: path ?? 'memory', streams: names, shards: this.options.local.shards },
@@ -144,6 +165,11 @@ export class KinesisSink implements Sink {
   /** The embedded server's endpoint while `endpoint: local` runs. */
   localEndpoint(): string | undefined {
     return this.local?.endpoint;
+  }
+
+  /** Streams unreachable or paused (blocking) and throttling, as typed conditions for `/health`. */
+  health(): HealthCondition[] {
+    return this.streamHealth.conditions();
   }
 
   maxInFlight(): number {
@@ -227,12 +253,18 @@ export class KinesisSink implements Sink {
         });
       }),
     );
-    return outcomes.map((outcome) => outcome ?? { status: 'failed', error: new Error('no outcome') });
+    return outcomes.map(
+      (outcome) =>
+        outcome ?? {
+          status: 'failed',
+          error: new DeliveryError('SINK_RETRIES_EXHAUSTED', 'no outcome for the record'),
+        },
+    );
   }
 
   private settle(stream: string, entry: PlannedEntry, result: EntryResult, outcomes: (RecordOutcome | undefined)[]) {
     if (result.ok && this.options.aggregation === 'kpl') {
-      this.statistics.add(USER_RECORDS_PUT, { stream }, entry.members.length);
+      this.metrics.add(USER_RECORDS_PUT, { stream }, entry.members.length);
     }
     for (const index of entry.members) {
       outcomes[index] = result.ok
@@ -299,7 +331,7 @@ export class KinesisSink implements Sink {
       file: where.file,
       record: position,
     });
-    this.statistics.add(Metric.recordErrors, { stream: record.stream ?? `route:${record.route}`, code });
+    this.metrics.add(Metric.recordErrors, { stream: record.stream ?? `route:${record.route}`, code });
     return error;
   }
 
@@ -317,16 +349,33 @@ export class KinesisSink implements Sink {
       connectTimeoutMs: this.options.connectTimeoutMs,
     });
     this.client = client;
+    const shards = new ShardMap(
+      (stream) =>
+        openShardRanges(client, stream).catch((error: Error) => {
+          this.logger.warn(
+            { stream, err: this.redactor.redact(error.message) },
+            'cannot list shards; writes to this stream are not paced and refused records are counted under shard "unknown"',
+          );
+          return undefined;
+        }),
+      (stream, ranges) => {
+        for (const range of ranges) {
+          for (const name of SHARD_METRICS) this.metrics.touch(name, { stream, shard: range.shardId });
+        }
+      },
+    );
+    this.shards = shards;
     this.writer = new PutRecordsWriter({
+      shards,
       api: { putRecords: (input) => client.send(new PutRecordsCommand(input)) },
       sinkId: this.context.id,
       limits: this.limits,
       retry: this.options.retry,
       clock: this.clock,
-      statistics: this.statistics,
+      metrics: this.metrics,
       events: this.events,
       logger: this.logger,
-      health: this.health,
+      health: this.streamHealth,
       concurrency: this.concurrency,
       redactor: this.redactor,
       pacer: this.options.shardRate.enabled
@@ -336,21 +385,16 @@ export class KinesisSink implements Sink {
               bytes: (KinesisLimits.shardBytesPerSecond * this.options.shardRate.percent) / 100,
             },
             this.clock,
-            (stream) =>
-              openShardRanges(client, stream).catch((error: Error) => {
-                this.logger.warn(
-                  { stream, err: this.redactor.redact(error.message) },
-                  'cannot list shards; writes to this stream are not paced',
-                );
-                return undefined;
-              }),
+            (stream) => shards.rangesOf(stream),
           )
         : undefined,
     });
   }
 
   private requireWriter(): PutRecordsWriter {
-    if (!this.writer) throw new Error(`kinesis sink ${this.context.id}: write() before start()`);
+    if (!this.writer) {
+      throw new OffloaderError('PLUGIN_NOT_STARTED', `kinesis sink ${this.context.id}: write() before start()`);
+    }
     return this.writer;
   }
 }

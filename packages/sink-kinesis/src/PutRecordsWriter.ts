@@ -1,5 +1,13 @@
 import type { PutRecordsInput, PutRecordsOutput } from '@aws-sdk/client-kinesis';
-import { type Clock, DeliveryError, type EventLog, type Logger, Metric, type Statistics } from '@offloader/core';
+import {
+  type Clock,
+  DeliveryError,
+  type EventLog,
+  type Logger,
+  Metric,
+  type Metrics,
+  UNKNOWN_SHARD,
+} from '@offloader/core';
 import type { AimdConcurrency } from './aimd.js';
 import {
   type ClassifiedFailure,
@@ -12,6 +20,7 @@ import { type EffectiveLimits, splitIntoRequests } from './limits.js';
 import type { RetryOptions } from './options.js';
 import { fullJitterDelay, retryAllowed } from './retry.js';
 import type { ShardPacer } from './shardPacer.js';
+import type { ShardMap } from './shardRanges.js';
 import type { StreamHealth } from './streamHealth.js';
 
 /** The one call the writer needs; the real client or a unit-test stand-in. */
@@ -40,7 +49,7 @@ export interface WriterDeps {
   limits: EffectiveLimits;
   retry: RetryOptions;
   clock: Clock;
-  statistics: Statistics;
+  metrics: Metrics;
   events: EventLog;
   logger: Logger;
   health: StreamHealth;
@@ -48,6 +57,8 @@ export interface WriterDeps {
   redactor: SecretRedactor;
   /** Per-shard pacing; absent = send as fast as concurrency allows. */
   pacer?: ShardPacer;
+  /** Shards of each stream, for the `shard` label of refused records; absent = `unknown`. */
+  shards?: ShardMap;
 }
 
 /** `StreamName` or `StreamARN`, as the configured target says. */
@@ -82,7 +93,9 @@ export class PutRecordsWriter {
           this.giveUp(stream, pending, results, attempts, clock.now() - startedAt);
           break;
         }
-        this.deps.statistics.add(Metric.retries, { stream }, pending.length);
+        for (const [shard, count] of this.countByShard(stream, pending)) {
+          this.deps.metrics.add(Metric.retries, { stream, shard }, count);
+        }
         await clock.sleep(fullJitterDelay(round, retry), signal);
         if (signal.aborted) {
           const error = new DeliveryError(
@@ -107,7 +120,7 @@ export class PutRecordsWriter {
 
   /** One PutRecords call; returns the entries to retry and records final results for the others. */
   private async putOnce(stream: string, request: PutEntry[], results: Map<PutEntry, EntryResult>) {
-    const { api, clock, statistics, health, concurrency } = this.deps;
+    const { api, clock, metrics, health, concurrency } = this.deps;
     const paused = health.pausedError(stream);
     if (paused) {
       for (const entry of request) results.set(entry, { ok: false, error: paused });
@@ -115,8 +128,8 @@ export class PutRecordsWriter {
     }
     for (const entry of request) entry.attempts += 1;
     const sentAt = clock.now();
-    statistics.add(Metric.putRequests, { stream });
-    statistics.shift(Metric.inflightRequests, { stream }, 1);
+    metrics.add(Metric.putRequests, { stream });
+    metrics.shift(Metric.inflightRequests, { stream }, 1);
     let response: PutRecordsOutput;
     try {
       response = await api.putRecords({
@@ -128,25 +141,39 @@ export class PutRecordsWriter {
         })),
       });
     } catch (error) {
+      this.observeLatency(stream, this.countByShard(stream, request).keys(), (clock.now() - sentAt) / 1000);
       return this.onCallFailed(stream, request, results, classifyCallError(error), error, sentAt);
     } finally {
-      statistics.shift(Metric.inflightRequests, { stream }, -1);
-      statistics.observe(Metric.putLatencySeconds, { stream }, (clock.now() - sentAt) / 1000);
+      metrics.shift(Metric.inflightRequests, { stream }, -1);
     }
+    const latencySeconds = (clock.now() - sentAt) / 1000;
     const answers = response.Records ?? [];
     if (answers.length !== request.length) {
       const failure: ClassifiedFailure = { kind: 'retryable', awsCode: 'MalformedResponse' };
       const detail = `${answers.length} results for ${request.length} records`;
-      return this.onCallFailed(stream, request, results, failure, new Error(detail), sentAt);
+      this.observeLatency(stream, this.countByShard(stream, request).keys(), latencySeconds);
+      return this.onCallFailed(
+        stream,
+        request,
+        results,
+        failure,
+        new DeliveryError('SINK_UNREACHABLE', detail),
+        sentAt,
+      );
     }
+    // The stream answered: list its shards now (once, in the background) to name the shard of refused records.
+    void this.deps.shards?.rangesOf(stream);
     const retryNext: PutEntry[] = [];
     let throttled = 0;
-    // Per-shard totals of this answer, added to the statistics once per shard rather than once per record.
+    const throttledPerShard = new Map<string, number>();
+    const touched = new Set<string>();
+    // Per-shard totals of this answer, added to the metrics once per shard rather than once per record.
     const putPerShard = new Map<string, { records: number; bytes: number }>();
     request.forEach((entry, index) => {
       const answer = answers[index];
       if (!answer.ErrorCode && answer.SequenceNumber) {
-        const shard = answer.ShardId ?? 'unknown';
+        const shard = answer.ShardId ?? UNKNOWN_SHARD;
+        touched.add(shard);
         const totals = putPerShard.get(shard);
         if (totals) {
           totals.records += 1;
@@ -158,8 +185,13 @@ export class PutRecordsWriter {
         return;
       }
       const failure = classifyRecordError(answer.ErrorCode ?? 'MissingSequenceNumber');
-      statistics.add(Metric.recordErrors, { stream, code: failure.awsCode });
-      if (failure.kind === 'throttled') throttled += 1;
+      const shard = this.deps.shards?.shardOf(stream, entry) ?? UNKNOWN_SHARD;
+      touched.add(shard);
+      metrics.add(Metric.recordErrors, { stream, shard, code: failure.awsCode });
+      if (failure.kind === 'throttled') {
+        throttled += 1;
+        throttledPerShard.set(shard, (throttledPerShard.get(shard) ?? 0) + 1);
+      }
       if (failure.kind === 'throttled' || failure.kind === 'retryable') {
         retryNext.push(entry);
         return;
@@ -168,11 +200,12 @@ export class PutRecordsWriter {
       results.set(entry, { ok: false, error: health.pause(stream, failure.kind, detail) });
     });
     for (const [shard, totals] of putPerShard) {
-      statistics.add(Metric.recordsPut, { stream, shard }, totals.records);
-      statistics.add(Metric.bytesPut, { stream, shard }, totals.bytes);
+      metrics.add(Metric.recordsPut, { stream, shard }, totals.records);
+      metrics.add(Metric.bytesPut, { stream, shard }, totals.bytes);
     }
+    this.observeLatency(stream, touched, latencySeconds);
+    for (const [shard, count] of throttledPerShard) metrics.add(Metric.recordsThrottled, { stream, shard }, count);
     if (throttled > 0) {
-      statistics.add(Metric.recordsThrottled, { stream }, throttled);
       health.onThrottled(stream);
       concurrency.onThrottled(sentAt, clock.now());
     } else {
@@ -190,11 +223,13 @@ export class PutRecordsWriter {
     error: unknown,
     sentAt: number,
   ): PutEntry[] {
-    const { statistics, health, concurrency, redactor } = this.deps;
-    statistics.add(Metric.recordErrors, { stream, code: failure.awsCode }, request.length);
+    const { metrics, health, concurrency, redactor } = this.deps;
+    const perShard = this.countByShard(stream, request);
+    for (const [shard, count] of perShard)
+      metrics.add(Metric.recordErrors, { stream, shard, code: failure.awsCode }, count);
     const detail = redactor.describe(error);
     if (failure.kind === 'throttled') {
-      statistics.add(Metric.recordsThrottled, { stream }, request.length);
+      for (const [shard, count] of perShard) metrics.add(Metric.recordsThrottled, { stream, shard }, count);
       health.onThrottled(stream);
       concurrency.onThrottled(sentAt, this.deps.clock.now());
       return request;
@@ -206,6 +241,21 @@ export class PutRecordsWriter {
     const pauseError = health.pause(stream, failure.kind, detail);
     for (const entry of request) results.set(entry, { ok: false, error: pauseError });
     return [];
+  }
+
+  /** Entries per shard (`unknown` until the stream's shards are listed). */
+  private countByShard(stream: string, entries: readonly PutEntry[]): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const entry of entries) {
+      const shard = this.deps.shards?.shardOf(stream, entry) ?? UNKNOWN_SHARD;
+      counts.set(shard, (counts.get(shard) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /** One latency observation per shard the request carried records for. */
+  private observeLatency(stream: string, shards: Iterable<string>, seconds: number): void {
+    for (const shard of shards) this.deps.metrics.observe(Metric.putLatencySeconds, { stream, shard }, seconds);
   }
 
   private giveUp(

@@ -1,4 +1,4 @@
-import { DeliveryError, type ErrorCode } from '@offloader/core';
+import { DeliveryError, type ErrorCode, OffloaderError, type OffloaderErrorOptions } from '@offloader/core';
 
 /** How the sink reacts to an error of a whole call or of one record. */
 export type FailureKind =
@@ -15,7 +15,7 @@ export type FailureKind =
 
 export interface ClassifiedFailure {
   kind: FailureKind;
-  /** AWS error code, network error code or HTTP status, for statistics (`code` label) and events. */
+  /** AWS error code, network error code or HTTP status, for metrics (`code` label) and events. */
   awsCode: string;
 }
 
@@ -194,5 +194,21 @@ export class SecretRedactor {
     const message = typeof e.message === 'string' && e.message ? e.message : String(error);
     const text = `${name}: ${message}`;
     return this.redact(text.length > 500 ? `${text.slice(0, 500)}…` : text);
+  }
+}
+
+/** A KPL aggregated record cannot be built or read back (malformed protobuf, missing key). */
+export class KplError extends OffloaderError {
+  constructor(message: string, options: OffloaderErrorOptions = {}) {
+    super('KPL_INVALID', message, options);
+    this.name = 'KplError';
+  }
+}
+
+/** The embedded local Kinesis (`endpoint: local`) cannot start: kinesalite missing, port taken, data locked. */
+export class LocalServerError extends OffloaderError {
+  constructor(message: string, options: OffloaderErrorOptions = {}) {
+    super('LOCAL_SERVER_FAILED', message, options);
+    this.name = 'LocalServerError';
   }
 }

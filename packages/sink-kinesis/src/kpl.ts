@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { KplError } from './errors.js';
 
 /**
  * KPL aggregated record format (amazon-kinesis-producer `aggregation-format.md`):
@@ -83,7 +84,7 @@ export class KplAggregator {
 
   /** The Kinesis record: data, plus the first user record's keys so the aggregate lands on its shard. */
   build(): { data: Buffer; partitionKey: string; explicitHashKey?: string } {
-    if (this.entries.length === 0 || this.firstKey === undefined) throw new Error('empty KPL aggregate');
+    if (this.entries.length === 0 || this.firstKey === undefined) throw new KplError('empty KPL aggregate');
     const body = Buffer.allocUnsafe(this.protobufBytes);
     let offset = 0;
     const writeVarint = (value: number) => {
@@ -113,7 +114,7 @@ export class KplAggregator {
       }
       writeBytes(0x1a, entry.data);
     }
-    if (offset !== body.length) throw new Error(`KPL size accounting is off: ${offset} != ${body.length}`);
+    if (offset !== body.length) throw new KplError(`KPL size accounting is off: ${offset} != ${body.length}`);
     const digest = createHash('md5').update(body).digest();
     return {
       data: Buffer.concat([KPL_MAGIC, body, digest]),
@@ -185,7 +186,7 @@ export function deaggregate(data: Uint8Array): UserRecord[] | undefined {
   }
   return raw.map((entry) => {
     const partitionKey = keys[entry.keyIndex];
-    if (partitionKey === undefined) throw new Error(`KPL record points at missing partition key ${entry.keyIndex}`);
+    if (partitionKey === undefined) throw new KplError(`KPL record points at missing partition key ${entry.keyIndex}`);
     const record: UserRecord = { partitionKey, data: entry.data };
     if (entry.hashIndex !== undefined) record.explicitHashKey = hashKeys[entry.hashIndex];
     return record;
@@ -224,7 +225,7 @@ class ProtobufReader {
     let result = 0;
     let scale = 1;
     for (;;) {
-      if (this.offset >= this.buffer.length) throw new Error('truncated protobuf varint');
+      if (this.offset >= this.buffer.length) throw new KplError('truncated protobuf varint');
       const byte = this.buffer[this.offset++];
       result += (byte & 0x7f) * scale;
       if (byte < 0x80) return result;
@@ -234,7 +235,7 @@ class ProtobufReader {
 
   bytes(): Buffer {
     const length = this.varint();
-    if (this.offset + length > this.buffer.length) throw new Error('truncated protobuf field');
+    if (this.offset + length > this.buffer.length) throw new KplError('truncated protobuf field');
     const slice = this.buffer.subarray(this.offset, this.offset + length);
     this.offset += length;
     return slice;
@@ -245,6 +246,6 @@ class ProtobufReader {
     else if (wireType === 1) this.offset += 8;
     else if (wireType === 2) this.bytes();
     else if (wireType === 5) this.offset += 4;
-    else throw new Error(`unsupported protobuf wire type ${wireType}`);
+    else throw new KplError(`unsupported protobuf wire type ${wireType}`);
   }
 }

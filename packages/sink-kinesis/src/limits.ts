@@ -1,3 +1,4 @@
+import { OffloaderError } from '@offloader/core';
 /**
  * Every Kinesis Data Streams limit the sink respects, in one place. Values from the PutRecords API reference
  * and the Kinesis quotas page (2025): records and requests may be raised to 10 MiB, but streams start with a
@@ -113,7 +114,8 @@ export function splitIntoRequests<T>(items: readonly T[], sizeOf: (item: T) => n
   let bytes = 0;
   for (const item of items) {
     const size = sizeOf(item);
-    if (size > limits.maxRequestBytes) throw new RangeError(`item of ${size} bytes exceeds the request budget`);
+    if (size > limits.maxRequestBytes)
+      throw new OffloaderError('RECORD_TOO_LARGE', `item of ${size} bytes exceeds the request budget`);
     if (current.length >= limits.maxRecordsPerRequest || bytes + size > limits.maxRequestBytes) {
       groups.push(current);
       current = [];

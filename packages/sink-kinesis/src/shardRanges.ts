@@ -1,5 +1,6 @@
 import { type KinesisClient, ListShardsCommand, type ListShardsCommandInput } from '@aws-sdk/client-kinesis';
-import type { HashRange } from './hashKey.js';
+import { UNKNOWN_SHARD } from '@offloader/core';
+import { effectiveHashKey, type HashRange, shardFor } from './hashKey.js';
 
 /** The hash ranges of a stream's open shards (closed parents of a reshard take no writes), via ListShards. */
 export async function openShardRanges(client: KinesisClient, stream: string): Promise<HashRange[]> {
@@ -19,4 +20,43 @@ export async function openShardRanges(client: KinesisClient, stream: string): Pr
     nextToken = page.NextToken;
   } while (nextToken);
   return ranges;
+}
+
+/**
+ * The shards of each stream the sink writes to, listed once per stream in the background. Names the shard of
+ * a record Kinesis refused (its answer carries no ShardId), and creates every shard's series at 0 as soon as
+ * the shards are known so dashboards show 0 instead of "no data".
+ */
+export class ShardMap {
+  private readonly pending = new Map<string, Promise<HashRange[] | undefined>>();
+  private readonly known = new Map<string, HashRange[]>();
+
+  constructor(
+    private readonly load: (stream: string) => Promise<HashRange[] | undefined>,
+    private readonly onLearned: (stream: string, ranges: readonly HashRange[]) => void = () => undefined,
+  ) {}
+
+  /** The stream's open shards (listed on first call), or undefined when they cannot be listed. */
+  rangesOf(stream: string): Promise<HashRange[] | undefined> {
+    let ranges = this.pending.get(stream);
+    if (!ranges) {
+      ranges = this.load(stream).then((loaded) => {
+        if (loaded && loaded.length > 0) {
+          this.known.set(stream, loaded);
+          this.onLearned(stream, loaded);
+        }
+        return loaded;
+      });
+      this.pending.set(stream, ranges);
+    }
+    return ranges;
+  }
+
+  /** Shard id of an entry when the stream's shards are known already; {@link UNKNOWN_SHARD} otherwise. */
+  shardOf(stream: string, entry: { partitionKey: string; explicitHashKey?: string; hashKey?: bigint }): string {
+    const ranges = this.known.get(stream);
+    if (!ranges) return UNKNOWN_SHARD;
+    entry.hashKey ??= effectiveHashKey(entry.partitionKey, entry.explicitHashKey);
+    return shardFor(ranges, entry.hashKey)?.shardId ?? UNKNOWN_SHARD;
+  }
 }

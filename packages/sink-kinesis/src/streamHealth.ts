@@ -1,4 +1,4 @@
-import type { Clock, EventLog, Logger, Severity } from '@offloader/core';
+import type { Clock, Code, EventLog, HealthCondition, Logger, Severity } from '@offloader/core';
 import { deliveryCodeOf, type FailureKind, RoutePausedError } from './errors.js';
 
 /** Throttling counts as over once a clean answer arrives this long after the last throttled one. */
@@ -6,12 +6,16 @@ export const THROTTLE_QUIET_MS = 1_000;
 
 interface StreamState {
   throttling: boolean;
+  throttlingSince: number;
   lastThrottledAt: number;
   unreachable: boolean;
+  unreachableSince: number;
+  unreachableDetail: string;
   pause?: RoutePausedError;
+  pausedSince: number;
 }
 
-const PAUSE_EVENT: Record<string, string> = {
+const PAUSE_EVENT: Record<string, Code> = {
   'stream-not-found': 'STREAM_NOT_FOUND',
   credentials: 'CREDENTIALS_REJECTED',
   'non-retryable': 'SINK_NON_RETRYABLE',
@@ -55,6 +59,7 @@ export class StreamHealth {
           : `non-retryable error for stream ${stream}`;
     const message = `${reason}: ${detail}; data is kept, writes to this stream fail until ${new Date(until).toISOString()}`;
     state.pause = new RoutePausedError(code, message, stream, until);
+    state.pausedSince = this.clock.now();
     this.emit('error', PAUSE_EVENT[kind] ?? code, stream, message);
     this.logger.error({ stream, code }, message);
     return state.pause;
@@ -65,6 +70,7 @@ export class StreamHealth {
     state.lastThrottledAt = this.clock.now();
     if (state.throttling) return;
     state.throttling = true;
+    state.throttlingSince = state.lastThrottledAt;
     const message = `stream ${stream} is throttling writes (ProvisionedThroughputExceeded); lowering concurrency`;
     this.emit('warning', 'THROTTLING_STARTED', stream, message);
     this.logger.warn({ stream }, message);
@@ -74,6 +80,8 @@ export class StreamHealth {
     const state = this.state(stream);
     if (state.unreachable) return;
     state.unreachable = true;
+    state.unreachableSince = this.clock.now();
+    state.unreachableDetail = detail;
     const message = `stream ${stream} is unreachable: ${detail}; retrying`;
     this.emit('error', 'STREAM_UNREACHABLE', stream, message);
     this.logger.error({ stream }, message);
@@ -99,19 +107,64 @@ export class StreamHealth {
     }
   }
 
+  /** Every stream's current condition: unreachable and paused block delivery, throttling does not. */
+  conditions(): HealthCondition[] {
+    const conditions: HealthCondition[] = [];
+    const at = (time: number) => new Date(time).toISOString();
+    for (const [stream, state] of this.states) {
+      if (state.unreachable) {
+        conditions.push({
+          code: 'STREAM_UNREACHABLE',
+          subject: stream,
+          since: at(state.unreachableSince),
+          blocking: true,
+          message: `stream ${stream} unreachable (${state.unreachableDetail}); records kept and retried`,
+        });
+      }
+      const pause = this.pausedError(stream);
+      if (pause) {
+        conditions.push({
+          code: pause.code,
+          subject: stream,
+          since: at(state.pausedSince),
+          blocking: true,
+          message: pause.message,
+        });
+      }
+      if (state.throttling) {
+        conditions.push({
+          code: 'THROTTLING_STARTED',
+          subject: stream,
+          since: at(state.throttlingSince),
+          blocking: false,
+          message: `stream ${stream} is throttling writes`,
+        });
+      }
+    }
+    return conditions;
+  }
+
   isThrottling(stream: string): boolean {
     return this.states.get(stream)?.throttling ?? false;
   }
 
   /** One row per stream and condition: repeats fold, but two streams never share a row. */
-  private emit(severity: Severity, code: string, stream: string, message: string): void {
+  private emit(severity: Severity, code: Code, stream: string, message: string): void {
     this.events.emit({ severity, source: this.sinkId, code, message }, `${this.sinkId}|${code}|${stream}`);
   }
 
   private state(stream: string): StreamState {
     let state = this.states.get(stream);
     if (!state) {
-      state = { throttling: false, lastThrottledAt: 0, unreachable: false };
+      state = {
+        throttling: false,
+        throttlingSince: 0,
+        lastThrottledAt: 0,
+        unreachable: false,
+        unreachableSince: 0,
+        unreachableDetail: '',
+        pausedSince: 0,
+      };
       this.states.set(stream, state);
     }
     return state;

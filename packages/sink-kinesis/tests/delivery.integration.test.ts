@@ -1,6 +1,4 @@
 import { Metric } from '@offloader/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, tailStream } from '../src/index.js';
 import {
   createTestSink,
   type FaultProxy,
@@ -9,7 +7,10 @@ import {
   startLocalKinesis,
   trendRecords,
   writeAll,
-} from '../src/testing/index.js';
+} from '@offloader/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tailStream } from '../src/index.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../src/local/index.js';
 
 let local: LocalKinesis;
 let proxy: FaultProxy;
@@ -78,19 +79,19 @@ describe('delivery through the fault proxy to kinesalite', () => {
       if (outcome.status !== 'delivered') throw new Error('not delivered');
       expect(bySequence.get(outcome.sequenceNumber as string)).toBe(outcome.shardId);
     }
-    const stats = services.statistics;
-    expect(stats.total(Metric.recordsPut, { stream: 'trend' })).toBe(20_000);
+    const stats = services.metrics;
+    expect(await stats.total(Metric.recordsPut, { stream: 'trend' })).toBe(20_000);
     const shards = new Set(back.map((r) => r.shardId));
     expect(shards.size).toBe(2);
     for (const shard of shards) {
-      expect(stats.counter(Metric.recordsPut, { stream: 'trend', shard })).toBe(
+      expect(await stats.value(Metric.recordsPut, { stream: 'trend', shard })).toBe(
         back.filter((r) => r.shardId === shard).length,
       );
     }
-    expect(stats.total(Metric.bytesPut, { stream: 'trend' })).toBe(
+    expect(await stats.total(Metric.bytesPut, { stream: 'trend' })).toBe(
       records.reduce((sum, r) => sum + (r.data as Uint8Array).length + Buffer.byteLength(r.partitionKey as string), 0),
     );
-    expect(stats.total(Metric.putRequests, { stream: 'trend' })).toBe(40);
+    expect(await stats.total(Metric.putRequests, { stream: 'trend' })).toBe(40);
   });
 
   it('with 30 % of records failed by the proxy, retries only the failed ones and loses none', async () => {
@@ -111,9 +112,9 @@ describe('delivery through the fault proxy to kinesalite', () => {
     // Every record was sent once plus once per injected failure: nothing else was resent.
     expect(c.recordsSeen).toBe(3_000 + injected);
     expect(c.recordsForwarded).toBe(3_000);
-    expect(services.statistics.total(Metric.retries, { stream: 'retry' })).toBe(injected);
-    expect(services.statistics.total(Metric.recordsThrottled, { stream: 'retry' })).toBe(c.injectedThrottled);
-    expect(services.statistics.counter(Metric.recordErrors, { stream: 'retry', code: 'InternalFailure' })).toBe(
+    expect(await services.metrics.total(Metric.retries, { stream: 'retry' })).toBe(injected);
+    expect(await services.metrics.total(Metric.recordsThrottled, { stream: 'retry' })).toBe(c.injectedThrottled);
+    expect(await services.metrics.total(Metric.recordErrors, { stream: 'retry', code: 'InternalFailure' })).toBe(
       c.injectedInternalFailures,
     );
     const back = await readAll('retry');
@@ -134,7 +135,7 @@ describe('delivery through the fault proxy to kinesalite', () => {
     expect(outcomes.every((outcome) => outcome.status === 'delivered')).toBe(true);
     // 5,000 small user records travel as a handful of Kinesis records.
     expect(proxy.counters.recordsSucceeded).toBeLessThan(20);
-    expect(services.statistics.total('user_records_put_total', { stream: 'kpl' })).toBe(5_000);
+    expect(await services.metrics.total('user_records_put_total', { stream: 'kpl' })).toBe(5_000);
     const back = await readAll('kpl');
     expect(back).toHaveLength(5_000);
     const sent = records.map((r) => `${r.partitionKey}|${Buffer.from(r.data as Uint8Array).toString('utf8')}`);

@@ -1,6 +1,4 @@
 import { Metric, OffloaderError, type OffloadRecord, type RecordOutcome } from '@offloader/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KinesisLimits, LOCAL_CREDENTIALS, LOCAL_REGION, MIB, tailStream } from '../src/index.js';
 import {
   createTestSink,
   type FaultProxy,
@@ -9,7 +7,11 @@ import {
   startLocalKinesis,
   trendRecords,
   writeAll,
-} from '../src/testing/index.js';
+} from '@offloader/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KinesisLimits, tailStream } from '../src/index.js';
+import { MIB } from '../src/limits.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../src/local/index.js';
 
 let local: LocalKinesis;
 let proxy: FaultProxy;
@@ -151,7 +153,7 @@ describe('stream errors', () => {
     const { sink, services } = await createTestSink({ ...sinkOptions({ data: 'not-yet' }), pauseOnErrorMs: 300 });
     const first = await writeAll(sink, trendRecords(10));
     expect(first.every((o) => o.status === 'failed' && codeOf(o) === 'STREAM_NOT_FOUND')).toBe(true);
-    expect(services.statistics.total(Metric.recordsPut)).toBe(0);
+    expect(await services.metrics.total(Metric.recordsPut)).toBe(0);
     const [event] = services.events.list({ code: 'STREAM_NOT_FOUND' });
     expect(event.message).toMatch(/stream not-yet does not exist/);
     // While paused, writes fail fast without calling Kinesis.
@@ -182,7 +184,7 @@ describe('stream errors', () => {
     await sink.stop();
     expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
     expect(services.events.list({ code: 'STREAM_RECOVERED' })).toHaveLength(1);
-    expect(services.statistics.total(Metric.retries, { stream: 'outage' })).toBeGreaterThan(0);
+    expect(await services.metrics.total(Metric.retries, { stream: 'outage' })).toBeGreaterThan(0);
     expect(await count('outage')).toBe(2_000);
   });
 
@@ -227,7 +229,7 @@ describe('throttling', () => {
     }
     expect(proxy.counters.shardLimited).toBeGreaterThan(0);
     expect(lowest).toBeLessThan(8);
-    expect(services.statistics.total(Metric.recordsThrottled, { stream: 'throttle' })).toBe(
+    expect(await services.metrics.total(Metric.recordsThrottled, { stream: 'throttle' })).toBe(
       proxy.counters.shardLimited,
     );
     expect(services.events.list({ code: 'THROTTLING_STARTED' })).toHaveLength(1);
@@ -237,7 +239,7 @@ describe('throttling', () => {
     await sink.stop();
     expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
     expect(sink.maxInFlight()).toBe(8);
-    expect(services.statistics.gauge(Metric.concurrency, { sink: 'kinesis-test' })).toBe(8);
+    expect(await services.metrics.value(Metric.concurrency, { sink: 'kinesis-test' })).toBe(8);
     expect(services.events.list({ code: 'THROTTLING_ENDED' })).toHaveLength(1);
   });
 

@@ -1,5 +1,3 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../src/index.js';
 import {
   createTestSink,
   type FaultProxy,
@@ -8,7 +6,9 @@ import {
   startLocalKinesis,
   trendRecords,
   writeAll,
-} from '../src/testing/index.js';
+} from '@offloader/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../src/local/index.js';
 
 let local: LocalKinesis;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { aggregate, deaggregate, isAggregated, KPL_MAGIC, KplAggregator, type UserRecord } from '../src/index.js';
+import { deaggregate, type UserRecord } from '../src/index.js';
+import { aggregate, isAggregated, KPL_MAGIC, KplAggregator } from '../src/kpl.js';
 
 const text = (records: UserRecord[] | undefined) =>
   records?.map((r) => ({ ...r, data: Buffer.from(r.data).toString('utf8') }));

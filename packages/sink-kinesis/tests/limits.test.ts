@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { KinesisLimits } from '../src/index.js';
 import {
   effectiveLimits,
   explicitHashKeyProblem,
-  KinesisLimits,
   MIB,
   partitionKeyChars,
   partitionKeyProblem,
   recordBytes,
   recordSizeProblem,
   splitIntoRequests,
-} from '../src/index.js';
+} from '../src/limits.js';
 
 describe('limits', () => {
   describe.each([

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createTestSink, startLocalKinesis, trendRecords, writeAll } from '@offloader/testkit';
 import { describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, tailStream } from '../src/index.js';
-import { createTestSink, startLocalKinesis, trendRecords, writeAll } from '../src/testing/index.js';
+import { tailStream } from '../src/index.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../src/local/index.js';
 
 describe('endpoint: local', () => {
   it('starts kinesalite in start(), creates the streams, persists to <stateDir>/kinesis-local, closes in stop()', async () => {

@@ -1,8 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OffloaderError } from '@offloader/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_REGION } from '../src/index.js';
 import {
   createTestSink,
   type FaultProxy,
@@ -12,7 +10,9 @@ import {
   type TestSink,
   trendRecords,
   writeAll,
-} from '../src/testing/index.js';
+} from '@offloader/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_REGION } from '../src/local/index.js';
 
 // Fake keys shaped like real ones, so pattern-based scrubbing is exercised as well as exact matches.
 const credentials = {
@@ -42,12 +42,13 @@ function filesUnder(folder: string): string[] {
   });
 }
 
-/** Every text the sink produced: log lines, events, statistics, outcome errors, state files. */
-function everythingProduced(test: TestSink, errors: unknown[]): string[] {
+/** Every text the sink produced: log lines, events, metrics, outcome errors, state files. */
+async function everythingProduced(test: TestSink, errors: unknown[]): Promise<string[]> {
   const texts = [
     ...test.logLines,
     JSON.stringify(test.services.events.list()),
-    JSON.stringify(test.services.statistics.snapshot()),
+    JSON.stringify(await test.services.metrics.snapshot()),
+    await test.services.metrics.registry.metrics(),
   ];
   for (const error of errors) {
     const e = error as OffloaderError;
@@ -95,7 +96,7 @@ describe('secrets', () => {
     expect(errors.length).toBeGreaterThan(5);
     await test.sink.stop();
 
-    const produced = everythingProduced(test, errors);
+    const produced = await everythingProduced(test, errors);
     expect(produced.join('\n').length).toBeGreaterThan(1000);
     for (const text of produced) {
       for (const secret of secrets) expect(text).not.toContain(secret);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { evenHashRanges, type HashRange, ShardPacer } from '../src/index.js';
+import { type HashRange } from '../src/hashKey.js';
+import { evenHashRanges } from '../src/limits.js';
+import { ShardPacer } from '../src/shardPacer.js';
 
 /** A clock whose sleeps only move time forward, so waits are exact and instant. */
 function manualClock() {

@@ -7,25 +7,17 @@ import {
   PluginRegistry,
   systemClock,
 } from '@offloader/core';
+import { memoryLogger } from '@offloader/testkit';
 import { describe, expect, it } from 'vitest';
-import {
-  AimdConcurrency,
-  classifyCallError,
-  classifyRecordError,
-  compilePartitionKey,
-  effectiveLimits,
-  endpointUrl,
-  fullJitterDelay,
-  kinesisSink,
-  type PutEntry,
-  PutRecordsWriter,
-  resolveProxy,
-  retryAllowed,
-  SecretRedactor,
-  StreamHealth,
-  withDefaults,
-} from '../src/index.js';
-import { memoryLogger } from '../src/testing/index.js';
+import { AimdConcurrency } from '../src/aimd.js';
+import { endpointUrl, resolveProxy } from '../src/client.js';
+import { classifyCallError, classifyRecordError, SecretRedactor } from '../src/errors.js';
+import { kinesisSink, withDefaults } from '../src/index.js';
+import { effectiveLimits } from '../src/limits.js';
+import { type PutEntry, PutRecordsWriter } from '../src/PutRecordsWriter.js';
+import { compilePartitionKey } from '../src/partitionKeys.js';
+import { fullJitterDelay, retryAllowed } from '../src/retry.js';
+import { StreamHealth } from '../src/streamHealth.js';
 
 describe('error classification', () => {
   describe.each([
@@ -232,7 +224,7 @@ describe('PutRecordsWriter (stubbed API)', () => {
       limits: effectiveLimits(),
       retry: { maxAttempts: 5, maxElapsedMs: 0, baseDelayMs: 1, maxDelayMs: 2 },
       clock: systemClock,
-      statistics: services.statistics,
+      metrics: services.metrics,
       events: services.events,
       logger: memoryLogger(),
       health: new StreamHealth('sink', services.events, memoryLogger(), systemClock, 60_000),
@@ -285,12 +277,14 @@ describe('PutRecordsWriter (stubbed API)', () => {
     }));
     const results = await writer.deliver('s', entries(3), new AbortController().signal);
     expect(results.map((r) => r.ok)).toEqual([false, false, true]);
-    expect(results.filter((r) => !r.ok).map((r) => (r as { error: DeliveryError }).error.code)).toEqual([
+    expect(results.filter((r) => !r.ok).map((r) => ((r as { error: Error }).error as DeliveryError).code)).toEqual([
       'SINK_NON_RETRYABLE',
       'SINK_NON_RETRYABLE',
     ]);
     expect(services.events.list({ code: 'SINK_NON_RETRYABLE' })).toHaveLength(1);
-    expect(services.statistics.counter(Metric.recordErrors, { stream: 's', code: 'KMSAccessDeniedException' })).toBe(1);
+    expect(await services.metrics.total(Metric.recordErrors, { stream: 's', code: 'KMSAccessDeniedException' })).toBe(
+      1,
+    );
   });
 
   it('stops retrying when the signal aborts and reports SINK_ABORTED', async () => {
@@ -301,6 +295,6 @@ describe('PutRecordsWriter (stubbed API)', () => {
     });
     const results = await writer.deliver('s', entries(1), controller.signal);
     expect(results[0].ok).toBe(false);
-    expect((results[0] as { error: DeliveryError }).error.code).toBe('SINK_ABORTED');
+    expect(((results[0] as { error: Error }).error as DeliveryError).code).toBe('SINK_ABORTED');
   });
 });

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
-import type { DecodeContext, DecodedItem, FileDecoder, FolderFile } from '@offloader/core';
+import type { Code, DecodeContext, DecodedItem, FileDecoder, FolderFile } from '@offloader/core';
 import { CustomEventCodes, fileError } from './errors.js';
 import type { FileFormat } from './options.js';
 import { notAllowed, type RecordConverter } from './RecordConverter.js';
@@ -21,7 +21,7 @@ export interface CustomFileDecoderOptions {
   /** Route of every record; a stream named by the file is carried beside it. */
   route: string;
   /** Emits an event with its own code for a file-level problem (the file is then quarantined). */
-  report(file: FolderFile, code: string, message: string): void;
+  report(file: FolderFile, code: Code, message: string): void;
 }
 
 /**

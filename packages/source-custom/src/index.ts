@@ -50,8 +50,5 @@ export const customSource = definePlugin<'source', CustomSourceOptions>({
 /** Every plugin of this package, for the registry. */
 export const plugins = [customSource];
 
-export { CustomFileDecoder, type CustomFileDecoderOptions } from './CustomFileDecoder.js';
-export { CustomEventCodes } from './errors.js';
-export { DocumentStructureError, JsonRecordsScanner, type ScannedElement } from './JsonRecordsScanner.js';
+export { DocumentStructureError } from './JsonRecordsScanner.js';
 export { type CustomSourceOptions, customSourceOptionsSchema, type DataEncoding, type FileFormat } from './options.js';
-export { decodeCanonicalBase64, loadSchema, RecordConverter } from './RecordConverter.js';

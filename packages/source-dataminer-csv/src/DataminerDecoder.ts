@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { DecodeContext, DecodedItem, FileDecoder } from '@offloader/core';
-import { RowError } from '@offloader/core';
+import { OffloaderError, RowError } from '@offloader/core';
 import type { ValidateFunction } from 'ajv';
 import { FieldError } from './errors.js';
 import { detectEncoding, readLines, type TextEncoding } from './LineReader.js';
@@ -35,7 +35,8 @@ export class DataminerDecoder implements FileDecoder {
   async *decode(context: DecodeContext): AsyncIterable<readonly DecodedItem[]> {
     const { file, resume } = context;
     const runtime = this.kinds.get(file.kind.route);
-    if (!runtime) throw new Error(`no decoder for route ${file.kind.route}`);
+    if (!runtime)
+      throw new OffloaderError('PLUGIN_FAILED', `no decoder for route ${file.kind.route}`, { file: file.path });
     const { encoding, bomLength } = detectEncoding(await readHead(file.path), this.encoding);
     let currentLine = 0;
     const onUnknown: UnknownIdListener = (field, id, text) =>

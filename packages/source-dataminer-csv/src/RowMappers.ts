@@ -1,4 +1,5 @@
 import { columnIndexes, type DataminerKind } from './columns.js';
+import { DataminerOptionsError } from './errors.js';
 import type { FieldReader } from './FieldReader.js';
 import type { Lookups, UnknownIdListener } from './lookups.js';
 import type { AlarmOptions, KindOptions } from './options.js';
@@ -118,7 +119,9 @@ export class AlarmMapper extends RowMapper {
     super('alarm', options, settings);
     this.mergeIndex = options.mergeOverflowInto === 'none' ? -1 : (this.at[options.mergeOverflowInto] ?? -2);
     if (this.mergeIndex === -2)
-      throw new Error(`alarm.mergeOverflowInto names "${options.mergeOverflowInto}", which is not in alarm.columns`);
+      throw new DataminerOptionsError(
+        `alarm.mergeOverflowInto names "${options.mergeOverflowInto}", which is not in alarm.columns`,
+      );
   }
 
   private get alarm(): AlarmOptions {

@@ -1,3 +1,4 @@
+import { DataminerOptionsError } from './errors.js';
 /** The three kinds of DataMiner central-DB offload files. */
 export type DataminerKind = 'data' | 'dataavg' | 'alarm';
 
@@ -83,11 +84,11 @@ export const DEFAULT_DOCUMENT_TYPES: Readonly<Record<DataminerKind, string>> = {
 export function columnIndexes(kind: DataminerKind, columns: readonly string[]): Record<string, number> {
   const indexes: Record<string, number> = {};
   columns.forEach((name, index) => {
-    if (name in indexes) throw new Error(`${kind}.columns names "${name}" twice`);
+    if (name in indexes) throw new DataminerOptionsError(`${kind}.columns names "${name}" twice`);
     indexes[name] = index;
   });
   for (const name of REQUIRED_COLUMNS[kind]) {
-    if (!(name in indexes)) throw new Error(`${kind}.columns must include "${name}"`);
+    if (!(name in indexes)) throw new DataminerOptionsError(`${kind}.columns must include "${name}"`);
   }
   return indexes;
 }

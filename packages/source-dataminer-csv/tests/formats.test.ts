@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { TimestampParser } from '../src/index.js';
+import { TimestampParser } from '../src/timestamps.js';
 import { dataRow, decodeContent } from './helpers.js';
 
 const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);

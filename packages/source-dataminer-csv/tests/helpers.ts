@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { DecodedItem, DecodeNotice, FolderFile, ResumePoint } from '@offloader/core';
-import { createDataminerDecoder, type DataminerKind, resolveOptions } from '../src/index.js';
+import { createDataminerDecoder } from '../src/DataminerCsvSource.js';
+import { type DataminerKind } from '../src/index.js';
+import { resolveOptions } from '../src/options.js';
 
 /** `shared/` sits beside the repository (CI clones it there too). */
 const SHARED = join(import.meta.dirname, '..', '..', '..', '..', 'shared');

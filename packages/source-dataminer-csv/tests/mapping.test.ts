@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENUM, DEFAULT_ISTATUS } from '../src/index.js';
+import { DEFAULT_ENUM, DEFAULT_ISTATUS } from '../src/lookups.js';
 import { BAD_SAMPLES, dataRow, decodeContent, decodeFile, expectedOf, SAMPLES } from './helpers.js';
 
 const COMMA_QUOTED = { dialect: { delimiter: ',', quote: '"' } };

@@ -1,14 +1,5 @@
-import {
-  formatRunSummary,
-  type HealthReport,
-  loadPipelineFile,
-  Metric,
-  Pipeline,
-  ProgressReporter,
-  type RunSummary,
-  type StatusServer,
-  startStatusServer,
-} from '@offloader/core';
+import { loadPipelineFile, Metric, Pipeline, type RunSummary, UsageError } from '@offloader/core';
+import { formatRunSummary, ProgressReporter, type StatusServer, startStatusServer } from '@offloader/status';
 import type { Argv, CommandModule } from 'yargs';
 import { createBuiltinRegistry } from '../builtins.js';
 import { ExitCode } from '../exit-codes.js';
@@ -62,7 +53,8 @@ async function runPipeline(args: RunArgs): Promise<number> {
   if (args.logLevel) definition.log.level = args.logLevel as typeof definition.log.level;
   if (args.dryRun && !args.logLevel) definition.log.level = 'warn';
   if (args.local) {
-    if (definition.sink.type !== 'kinesis') throw new Error('--local needs a pipeline whose sink is of type kinesis');
+    if (definition.sink.type !== 'kinesis')
+      throw new UsageError('--local needs a pipeline whose sink is of type kinesis');
     definition.sink.options.endpoint = 'local';
   }
   const pipeline = await Pipeline.build(loaded, registry, { once: args.once, dryRun: args.dryRun });
@@ -79,74 +71,35 @@ async function runPipeline(args: RunArgs): Promise<number> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const { statistics, events, logger } = pipeline.services;
+  const { metrics, events, logger } = pipeline.services;
   let server: StatusServer | undefined;
-  const progress = args.dryRun ? undefined : new ProgressReporter({ statistics, stream: process.stderr });
+  const progress = args.dryRun ? undefined : new ProgressReporter({ metrics, stream: process.stderr });
   try {
     if (definition.http) {
       server = await startStatusServer({
         ...definition.http,
-        statistics,
+        metrics,
         events,
         logger,
         title: definition.name,
-        health: healthProbe(pipeline, controller.signal),
+        health: pipeline.healthProbe(controller.signal),
       });
       process.stderr.write(`status: ${server.url}/ (metrics ${server.url}/metrics)\n`);
     }
     progress?.start();
     const summary = await pipeline.run(controller.signal);
-    progress?.stop();
-    const quarantined = statistics.total(Metric.filesQuarantined);
+    await progress?.stop();
+    const quarantined = await metrics.total(Metric.filesQuarantined);
     process.stderr.write(formatSummary(summary, quarantined));
-    if (!args.dryRun) process.stderr.write(formatRunSummary(statistics.snapshot(), { durationMs: summary.durationMs }));
+    if (!args.dryRun)
+      process.stderr.write(formatRunSummary(await metrics.snapshot(), { durationMs: summary.durationMs }));
     return summary.ok && quarantined === 0 ? ExitCode.Ok : ExitCode.Failure;
   } finally {
-    progress?.stop();
+    await progress?.stop();
     await server?.close();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-}
-
-/** Health for /health: degraded while records fail or are throttled, not ready while stopping. */
-export function healthProbe(pipeline: Pipeline, stopping: AbortSignal): () => HealthReport {
-  const { statistics } = pipeline.services;
-  let lastFailed = 0;
-  let lastThrottled = 0;
-  return () => {
-    const failed = statistics.total(Metric.recordsFailed);
-    const throttled = statistics.total(Metric.recordsThrottled);
-    const reasons: string[] = [];
-    if (failed > lastFailed)
-      reasons.push(`${failed - lastFailed} record(s) not delivered since the last check (see /events)`);
-    if (throttled > lastThrottled)
-      reasons.push(`${throttled - lastThrottled} record(s) throttled since the last check`);
-    if (stopping.aborted) reasons.push('stopping: draining in-flight records');
-    lastFailed = failed;
-    lastThrottled = throttled;
-    const unreachable = unreachableStreams(pipeline);
-    for (const [stream, at] of unreachable)
-      reasons.push(`stream ${stream} unreachable (last report ${at}); records kept and retried`);
-    const queue = pipeline.runner.queue;
-    if (queue.buffered >= queue.maxBuffered && unreachable.size === 0) {
-      reasons.push(`buffer full (${queue.buffered} records): the sink is the bottleneck`);
-    }
-    const ready = !stopping.aborted && unreachable.size === 0;
-    return { status: reasons.length ? 'degraded' : 'ok', live: true, ready, reasons };
-  };
-}
-
-/** Streams whose newest reachability event says unreachable, with the time that started. */
-function unreachableStreams(pipeline: Pipeline): Map<string, string> {
-  const state = new Map<string, { down: boolean; since: string }>();
-  // Newest first: the first event seen per stream is its current state.
-  for (const event of pipeline.services.events.list({})) {
-    if (event.code !== 'STREAM_UNREACHABLE' && event.code !== 'STREAM_RECOVERED') continue;
-    const stream = /^stream (\S+)/.exec(event.message)?.[1] ?? event.source;
-    if (!state.has(stream)) state.set(stream, { down: event.code === 'STREAM_UNREACHABLE', since: event.time });
-  }
-  return new Map([...state].filter(([, value]) => value.down).map(([stream, value]) => [stream, value.since]));
 }
 
 function formatSummary(summary: RunSummary, quarantinedFiles: number): string {

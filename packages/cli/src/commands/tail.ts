@@ -1,15 +1,13 @@
 import { join } from 'node:path';
-import { loadPipelineFile } from '@offloader/core';
+import { loadPipelineFile, OffloaderError, UsageError } from '@offloader/core';
 import {
   type KinesisClientOptions,
   type KinesisSinkOptions,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  type LocalKinesis,
-  startLocalKinesis,
+  LocalServerError,
   type TailRecord,
   tailStream,
 } from '@offloader/sink-kinesis';
+import type { LocalKinesis } from '@offloader/sink-kinesis/local';
 import type { Argv, CommandModule } from 'yargs';
 import { createBuiltinRegistry } from '../builtins.js';
 import { ExitCode } from '../exit-codes.js';
@@ -43,7 +41,9 @@ export function tailLine(stream: string, record: TailRecord, format: TailArgs['d
     if (format === 'text') return JSON.stringify({ ...head, data: text, encoding: 'utf8' });
     return JSON.stringify({ ...head, data: JSON.parse(text) });
   } catch {
-    if (format === 'json' || format === 'text') throw new Error(`record ${record.sequenceNumber} is not ${format}`);
+    if (format === 'json' || format === 'text') {
+      throw new OffloaderError('RECORD_NOT_DECODABLE', `record ${record.sequenceNumber} is not ${format}`);
+    }
     return JSON.stringify({ ...head, data: record.data.toString('base64'), encoding: 'base64' });
   }
 }
@@ -113,7 +113,7 @@ async function connectionFor(
   }
   const loaded = await loadPipelineFile(args.pipeline, createBuiltinRegistry());
   const sink = loaded.definition.sink;
-  if (sink.type !== 'kinesis') throw new Error(`${args.pipeline}: the sink is "${sink.type}", not kinesis`);
+  if (sink.type !== 'kinesis') throw new UsageError(`${args.pipeline}: the sink is "${sink.type}", not kinesis`);
   const options = sink.options as unknown as KinesisSinkOptions;
   const streams = options.streams as Record<string, string>;
   const stream = streams[args.stream] ?? args.stream;
@@ -129,11 +129,15 @@ async function connectionFor(
   }
   // The embedded server of `endpoint: local` keeps its data in the sink's state folder; open it again to read.
   const path = join(loaded.stateDir, sink.id.replace(/[^A-Za-z0-9_.-]/g, '_'), 'kinesis-local');
+  const { startLocalKinesis } = await import('@offloader/sink-kinesis/local');
   const local = await startLocalKinesis({ path }).catch((error: Error) => {
-    throw new Error(`cannot open the local Kinesis data in ${path} (is the pipeline still running?): ${error.message}`);
+    throw new LocalServerError(
+      `cannot open the local Kinesis data in ${path} (is the pipeline still running?): ${error.message}`,
+      { cause: error },
+    );
   });
   return {
-    client: { endpoint: local.endpoint, region: LOCAL_REGION, credentials: { ...LOCAL_CREDENTIALS } },
+    client: { endpoint: local.endpoint, region: local.region, credentials: local.credentials },
     stream,
     local,
   };

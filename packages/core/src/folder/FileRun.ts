@@ -1,3 +1,4 @@
+import type { Code } from '../codes.js';
 import type { DecodeNotice, FolderFile, ResumePoint } from './types.js';
 
 /** One yielded batch of a file, in file order. */
@@ -38,7 +39,7 @@ export class FileRun {
   sinkRejected = 0;
   readonly sinkRejectSamples: string[] = [];
   failedRecords = 0;
-  readonly notices = new Map<string, { first: DecodeNotice; count: number }>();
+  readonly notices = new Map<Code, { first: DecodeNotice; count: number }>();
 
   constructor(
     readonly file: FolderFile,

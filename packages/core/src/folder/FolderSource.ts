@@ -1,9 +1,9 @@
 import { unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { OffloaderError } from '../errors.js';
+import { Metric } from '../metrics.js';
 import type { Source, SourceBatch } from '../plugin.js';
 import type { BatchAck, OffloadRecord } from '../record.js';
-import { Metric } from '../statistics.js';
 import { ClaimRegistry, fileIdentity } from './ClaimRegistry.js';
 import { FileRun } from './FileRun.js';
 import { FolderCheckpoints } from './FolderCheckpoints.js';
@@ -160,7 +160,7 @@ export class FolderSource implements Source {
     if (rewrite && entry) this.checkpoints.update(file, { rewriteRejected: undefined });
     this.active.set(file.relPath, run);
     this.retryAt.delete(file.relPath);
-    const { statistics } = this.options.services;
+    const { metrics } = this.options.services;
     const route = file.kind.route;
     const sourceId = this.id;
     let records: OffloadRecord[] = [];
@@ -197,14 +197,14 @@ export class FolderSource implements Source {
             records = [];
             raws = [];
             if (signal.aborted) {
-              statistics.add(Metric.rowsRead, this.labels, at + 1);
-              statistics.add(Metric.rowsRejected, this.labels, errors);
+              metrics.add(Metric.rowsRead, this.labels, at + 1);
+              metrics.add(Metric.rowsRejected, this.labels, errors);
               break reading;
             }
           }
         }
-        statistics.add(Metric.rowsRead, this.labels, items.length);
-        statistics.add(Metric.rowsRejected, this.labels, errors);
+        metrics.add(Metric.rowsRead, this.labels, items.length);
+        metrics.add(Metric.rowsRejected, this.labels, errors);
         if (signal.aborted) break;
       }
       completed = !signal.aborted;
@@ -266,7 +266,7 @@ export class FolderSource implements Source {
       this.events.report(run);
       if (run.hadFailure || !rejectedWritten) return await this.keepForRetry(run, run.hadFailure);
       const staysInPlace = await this.afterDelivery(file);
-      this.options.services.statistics.add(Metric.filesDone, this.labels);
+      this.options.services.metrics.add(Metric.filesDone, this.labels);
       this.options.services.logger.info({ source: this.id, file: file.path }, 'file delivered');
       this.attempts.delete(file.relPath);
       if (staysInPlace) await this.claims.markDone(file);
@@ -357,16 +357,16 @@ export class FolderSource implements Source {
       await this.claims.markDone(file);
     }
     this.attempts.delete(file.relPath);
-    this.options.services.statistics.add(Metric.filesQuarantined, this.labels);
+    this.options.services.metrics.add(Metric.filesQuarantined, this.labels);
     this.events.quarantined(run, error, movedTo);
     // The whole file is in quarantine (or still in place), so a failed write of its rejected rows loses nothing.
     await this.rejected.flush(file.relPath).catch(() => this.rejected.retry(file.relPath));
     await this.checkpoints.flush();
   }
 
-  /** Statistics, forgetting vanished files, and pruning checkpoint entries of files that are gone. */
+  /** Metrics, forgetting vanished files, and pruning checkpoint entries of files that are gone. */
   private observe(files: FolderFile[], now: number): void {
-    const { statistics } = this.options.services;
+    const { metrics } = this.options.services;
     const present = new Set<string>();
     let backlogBytes = 0;
     let backlogFiles = 0;
@@ -375,7 +375,7 @@ export class FolderSource implements Source {
       present.add(file.relPath);
       if (!this.seen.has(file.relPath)) {
         this.seen.add(file.relPath);
-        statistics.add(Metric.filesSeen, this.labels);
+        metrics.add(Metric.filesSeen, this.labels);
       }
       if (this.isDone(file)) continue;
       backlogFiles++;
@@ -390,9 +390,9 @@ export class FolderSource implements Source {
     }
     this.readiness.retain(present);
     this.checkpoints.retain(present, new Set(this.active.keys()));
-    statistics.set(Metric.backlogFiles, this.labels, backlogFiles);
-    statistics.set(Metric.backlogBytes, this.labels, backlogBytes);
-    statistics.set(Metric.oldestFileAgeSeconds, this.labels, backlogFiles ? Math.max(0, (now - oldest) / 1000) : 0);
+    metrics.set(Metric.backlogFiles, this.labels, backlogFiles);
+    metrics.set(Metric.backlogBytes, this.labels, backlogBytes);
+    metrics.set(Metric.oldestFileAgeSeconds, this.labels, backlogFiles ? Math.max(0, (now - oldest) / 1000) : 0);
   }
 
   private isDone(file: FolderFile): boolean {

@@ -8,12 +8,12 @@ export type FolderSourceSettings = Omit<FolderSourceOptions, 'sourceId' | 'baseD
 
 /** Builds a {@link FolderSource} for a plugin, wiring the pipeline's services, run mode and base folder. */
 export function createFolderSource(settings: FolderSourceSettings, context: PluginContext): FolderSource {
-  const { logger, clock, statistics, events, checkpoints } = coreServices(context.container);
+  const { logger, clock, metrics, events, checkpoints } = coreServices(context.container);
   return new FolderSource({
     ...settings,
     sourceId: context.id,
     baseDir: context.baseDir,
     mode: context.mode,
-    services: { logger, clock, statistics, events, checkpoints },
+    services: { logger, clock, metrics, events, checkpoints },
   });
 }

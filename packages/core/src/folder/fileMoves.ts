@@ -1,5 +1,6 @@
 import { constants, copyFile, link, mkdir, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { OffloaderError } from '../errors.js';
 
 /**
  * Moves `source` to `<targetRoot>/<subDir>/<name>`, never overwriting: a name already taken gets a `-1`, `-2`,
@@ -23,7 +24,7 @@ export async function moveNoClobber(source: string, targetRoot: string, subDir: 
     await unlink(source);
     return target;
   }
-  throw new Error(`no free name for ${name} in ${dir}`);
+  throw new OffloaderError('FILE_IO', `no free name for ${name} in ${dir}`, { file: join(dir, name) });
 }
 
 async function placeNoClobber(source: string, target: string): Promise<void> {

@@ -1,9 +1,10 @@
 import type { CheckpointStore } from '../checkpoints.js';
 import type { Clock } from '../clock.js';
+import type { Code } from '../codes.js';
 import { type ErrorCode, OffloaderError, type OffloaderErrorOptions, type RowError } from '../errors.js';
 import type { EventLog, Severity } from '../events.js';
 import type { Logger } from '../logger.js';
-import type { Statistics } from '../statistics.js';
+import type { Metrics } from '../metrics.js';
 
 /** One kind of file in the watched folder: where it lives, which names count, and where its records go. */
 export interface FolderKind {
@@ -92,7 +93,7 @@ export type DecodedItem = DecodedRecord | DecodedRowError;
 
 /** Something a decoder noticed once or many times in a file (e.g. an unknown enum id); one event per file and code. */
 export interface DecodeNotice {
-  code: string;
+  code: Code;
   message: string;
   line?: number;
   field?: string;
@@ -132,14 +133,14 @@ export class FileDecodeError extends OffloaderError {
 export interface FolderServices {
   logger: Logger;
   clock: Clock;
-  statistics: Statistics;
+  metrics: Metrics;
   events: EventLog;
   checkpoints: CheckpointStore;
 }
 
 /** Settings of a {@link FolderSource}; paths may be relative to `baseDir`. */
 export interface FolderSourceOptions {
-  /** Source instance id: names checkpoints, claims, events and statistics. */
+  /** Source instance id: names checkpoints, claims, events and metrics. */
   sourceId: string;
   /** Folder to watch. Windows paths are accepted as written. */
   root: string;

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type CheckpointStore,
-  FolderCheckpoints,
-  type FolderFile,
-  MAX_RECORDS_BEHIND,
-  silentLogger,
-} from '../../src/index.js';
+import { type CheckpointStore } from '../../src/checkpoints.js';
+import { FolderCheckpoints, MAX_RECORDS_BEHIND } from '../../src/folder/FolderCheckpoints.js';
+import { type FolderFile } from '../../src/folder/types.js';
+import { silentLogger } from '../../src/index.js';
 
 function countingStore() {
   const store = {

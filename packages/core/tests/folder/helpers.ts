@@ -2,20 +2,22 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { FolderSource } from '../../src/folder/FolderSource.js';
+import {
+  type DecodeContext,
+  type DecodedItem,
+  type FileDecoder,
+  type FolderSourceOptions,
+} from '../../src/folder/types.js';
 import {
   coreServices,
   createPipelineContainer,
-  type DecodeContext,
-  type DecodedItem,
   FileDecodeError,
-  type FileDecoder,
-  FolderSource,
-  type FolderSourceOptions,
-  type RecordOutcome,
   RowError,
-  type SourceBatch,
   summariseOutcomes,
 } from '../../src/index.js';
+import { type SourceBatch } from '../../src/plugin.js';
+import { type RecordOutcome } from '../../src/record.js';
 
 /**
  * Test decoder: one record per line `ok <n>`, a row error for a line starting with `bad`, and a whole-file

@@ -2,13 +2,9 @@ import { existsSync } from 'node:fs';
 import { link, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  DeliveryError,
-  FileCheckpointStore,
-  type FolderCheckpointDocument,
-  Metric,
-  RecordRejectedError,
-} from '../../src/index.js';
+import { FileCheckpointStore } from '../../src/checkpoints.js';
+import { type FolderCheckpointDocument } from '../../src/folder/FolderCheckpoints.js';
+import { DeliveryError, Metric, RecordRejectedError } from '../../src/index.js';
 import { deliverAll, drain, makeSource, okLines, readText, tempRoot, writeLines } from './helpers.js';
 
 describe('FolderSource lifecycle', () => {
@@ -29,8 +25,8 @@ describe('FolderSource lifecycle', () => {
     expect(await readdir(join(root, '_archive', 'Data'))).toEqual(['b.csv']);
     expect(existsSync(join(root, '_archive', 'a.csv'))).toBe(true);
     expect(existsSync(join(root, 'Data', 'b.csv'))).toBe(false);
-    expect(services.statistics.counter(Metric.filesDone, { source: 'folder-test' })).toBe(2);
-    expect(services.statistics.counter(Metric.rowsRead, { source: 'folder-test' })).toBe(6);
+    expect(await services.metrics.value(Metric.filesDone, { source: 'folder-test' })).toBe(2);
+    expect(await services.metrics.value(Metric.rowsRead, { source: 'folder-test' })).toBe(6);
   });
 
   it.each([
@@ -188,7 +184,7 @@ describe('FolderSource lifecycle', () => {
     expect(rowEvents[0].message).toContain('2 row(s) rejected in Data/x.csv: line 2 field n: bad row; line 4 field n');
     expect(services.events.list({ code: 'RECORD_REJECTED' })).toHaveLength(1);
     expect(existsSync(join(root, '_archive', 'Data', 'x.csv'))).toBe(true);
-    expect(services.statistics.counter(Metric.rowsRejected, { source: 'folder-test' })).toBe(2);
+    expect(await services.metrics.value(Metric.rowsRejected, { source: 'folder-test' })).toBe(2);
   });
 
   it('moves a file that cannot be decoded to quarantine whole, with an event', async () => {
@@ -202,7 +198,7 @@ describe('FolderSource lifecycle', () => {
     expect(existsSync(join(root, 'Failed', 'Data', 'junk.csv'))).toBe(true);
     const [event] = services.events.list({ code: 'FILE_QUARANTINED' });
     expect(event.message).toContain('Data/junk.csv cannot be read');
-    expect(services.statistics.counter(Metric.filesQuarantined, { source: 'folder-test' })).toBe(1);
+    expect(await services.metrics.value(Metric.filesQuarantined, { source: 'folder-test' })).toBe(1);
   });
 
   it('gives archived files with a taken name a suffix', async () => {
@@ -237,7 +233,7 @@ describe('FolderSource lifecycle', () => {
     await first.source.stop();
     expect(existsSync(join(root, 'Data', 'x.csv'))).toBe(true);
     expect(first.services.events.list({ code: 'FILE_IO' })[0].message).toContain('cannot write its rejected rows');
-    expect(first.services.statistics.counter(Metric.filesDone, { source: 'folder-test' })).toBe(0);
+    expect(await first.services.metrics.value(Metric.filesDone, { source: 'folder-test' })).toBe(0);
     await rm(join(root, 'Failed'));
     const second = makeSource(root, join(root, '_state'));
     // The second pass re-reads the file only for its rejected row: the delivered records are not sent again.

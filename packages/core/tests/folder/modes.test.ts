@@ -3,7 +3,10 @@ import { mkdir, readdir, rename, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLAIMS_DIR, FolderScanner, type SourceBatch, summariseOutcomes } from '../../src/index.js';
+import { FolderScanner } from '../../src/folder/FolderScanner.js';
+import { CLAIMS_DIR } from '../../src/folder/types.js';
+import { summariseOutcomes } from '../../src/index.js';
+import { type SourceBatch } from '../../src/plugin.js';
 import { drain, makeSource, okLines, tempRoot, writeLines } from './helpers.js';
 
 describe('FolderSource modes', () => {

@@ -1,4 +1,11 @@
 export {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalKinesis,
+  type LocalStreamSpec,
+  startLocalKinesis,
+} from '@offloader/sink-kinesis/local';
+export {
   type FaultCounters,
   type FaultProxy,
   type FaultProxyOptions,
@@ -6,11 +13,3 @@ export {
   startFaultProxy,
 } from './faultProxy.js';
 export { createTestSink, memoryLogger, type TestSink, trendRecords, writeAll } from './harness.js';
-export {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  type LocalKinesis,
-  type LocalKinesisOptions,
-  type LocalStreamSpec,
-  startLocalKinesis,
-} from './localKinesis.js';

@@ -1,12 +1,12 @@
-import { type Clock, systemClock } from './clock.js';
 import {
+  type Clock,
   type HistogramValue,
-  histogramQuantile,
   Metric,
-  mergeHistograms,
-  type Statistics,
-  type StatisticsSnapshot,
-} from './statistics.js';
+  type Metrics,
+  type MetricsSnapshot,
+  systemClock,
+} from '@offloader/core';
+import { histogramQuantile, mergeHistograms } from './histograms.js';
 
 /** What the reporter writes to: `process.stdout`, or a fake in tests. */
 export interface ProgressStream {
@@ -24,7 +24,7 @@ export interface BacklogEstimate {
 }
 
 export interface ProgressOptions {
-  statistics: Statistics;
+  metrics: Metrics;
   stream: ProgressStream;
   /** Remaining work; default: the sum of the sources' `backlog_files` and `backlog_bytes` gauges. */
   backlog?: () => BacklogEstimate;
@@ -82,24 +82,24 @@ export class ProgressReporter {
 
   start(): void {
     if (this.timer) return;
-    this.measure();
-    this.timer = setInterval(() => this.update(), this.intervalMs);
+    void this.measure();
+    this.timer = setInterval(() => void this.update(), this.intervalMs);
     this.timer.unref();
   }
 
   /** Stops the timer; on a TTY draws the last state and ends the line so later output starts clean. */
-  stop(): void {
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.tty && this.points.length > 0) {
-      this.update();
+      await this.update();
       this.options.stream.write('\n');
     }
   }
 
   /** Measures now and writes one update (what the timer does); returns the text written. */
-  update(): string {
-    const state = this.measure();
+  async update(): Promise<string> {
+    const state = await this.measure();
     if (this.tty) {
       const width = Math.max(20, (this.options.stream.columns ?? 80) - 1);
       let line = formatProgressLine(state);
@@ -114,19 +114,20 @@ export class ProgressReporter {
   }
 
   /** Takes a measurement and computes rates and ETA over the rate window. */
-  measure(): ProgressState {
-    const { statistics } = this.options;
+  async measure(): Promise<ProgressState> {
+    const snapshot = await this.options.metrics.snapshot();
+    const total = (name: string) => totalOf(snapshot, name);
     const now = this.clock.now();
-    const backlog = this.options.backlog?.() ?? backlogFromGauges(statistics.snapshot());
+    const backlog = this.options.backlog?.() ?? backlogFromGauges(snapshot);
     if (this.lastBacklogBytes !== undefined && backlog.bytes < this.lastBacklogBytes) {
       this.consumedBytes += this.lastBacklogBytes - backlog.bytes;
     }
     this.lastBacklogBytes = backlog.bytes;
-    const filesDone = statistics.total(Metric.filesDone) + statistics.total(Metric.filesQuarantined);
+    const filesDone = total(Metric.filesDone) + total(Metric.filesQuarantined);
     const point: Point = {
       t: now,
-      records: statistics.total(Metric.recordsPut),
-      bytes: statistics.total(Metric.bytesPut),
+      records: total(Metric.recordsPut),
+      bytes: total(Metric.bytesPut),
       consumed: this.consumedBytes,
       files: filesDone,
     };
@@ -153,8 +154,8 @@ export class ProgressReporter {
       recordsPut: point.records,
       filesDone,
       backlog,
-      throttled: statistics.total(Metric.recordsThrottled),
-      failed: statistics.total(Metric.recordErrors) + statistics.total(Metric.recordsFailed),
+      throttled: total(Metric.recordsThrottled),
+      failed: total(Metric.recordErrors) + total(Metric.recordsFailed),
     };
   }
 }
@@ -164,7 +165,12 @@ function eta(remaining: number, perSecond: number): number | undefined {
   return perSecond > 0 ? remaining / perSecond : undefined;
 }
 
-function backlogFromGauges(snapshot: StatisticsSnapshot): BacklogEstimate {
+/** Sum of a counter over all its series. */
+function totalOf(snapshot: MetricsSnapshot, name: string): number {
+  return snapshot.counters.reduce((sum, series) => (series.name === name ? sum + series.value : sum), 0);
+}
+
+function backlogFromGauges(snapshot: MetricsSnapshot): BacklogEstimate {
   const backlog = { files: 0, bytes: 0 };
   for (const gauge of snapshot.gauges) {
     if (gauge.name === Metric.backlogFiles) backlog.files += gauge.value;
@@ -205,7 +211,7 @@ export function formatProgressSummary(state: ProgressState): string {
  * The end-of-run report: per source files done/quarantined and rows read/rejected, per stream and shard
  * records, bytes, throttled and failed, and put latency p50/p95.
  */
-export function formatRunSummary(snapshot: StatisticsSnapshot, options: { durationMs?: number } = {}): string {
+export function formatRunSummary(snapshot: MetricsSnapshot, options: { durationMs?: number } = {}): string {
   const counter = (name: string, label: string, value: string) =>
     snapshot.counters.filter((s) => s.name === name && s.labels[label] === value).reduce((sum, s) => sum + s.value, 0);
   const labelValues = (names: string[], label: string) =>

@@ -7,12 +7,30 @@ import {
   type KinesisClient,
   ResourceInUseException,
 } from '@aws-sdk/client-kinesis';
-import kinesalite from 'kinesalite';
 import { createKinesisClient } from '../client.js';
+import { LocalServerError } from '../errors.js';
 
 /** Credentials the local server accepts (it checks only that a signature is present). */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local-secret' } as const;
 export const LOCAL_REGION = 'us-east-1';
+
+type Kinesalite = typeof import('kinesalite').default;
+
+/**
+ * kinesalite is an optional peer dependency (its LevelDB binding is native): production installs that never
+ * use `endpoint: local` do not carry it. It is loaded on first use only.
+ */
+async function loadKinesalite(): Promise<Kinesalite> {
+  try {
+    return (await import('kinesalite')).default;
+  } catch (error) {
+    throw new LocalServerError(
+      'the embedded local Kinesis (endpoint: local, --local, the demo) needs the optional package kinesalite; ' +
+        'install it beside Offloader with "npm install kinesalite@3.3.3"',
+      { cause: error },
+    );
+  }
+}
 
 export interface LocalStreamSpec {
   name: string;
@@ -38,6 +56,9 @@ export interface LocalKinesis {
   port: number;
   host: string;
   path?: string;
+  /** Region and credentials the server accepts. */
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
   /** Creates a stream (if missing) and waits until it is ACTIVE. */
   createStream(spec: LocalStreamSpec): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +67,7 @@ export interface LocalKinesis {
 /** Starts kinesalite in this process on 127.0.0.1 and creates the given streams. */
 export async function startLocalKinesis(options: LocalKinesisOptions = {}): Promise<LocalKinesis> {
   const host = options.host ?? '127.0.0.1';
+  const kinesalite = await loadKinesalite();
   if (options.path) mkdirSync(options.path, { recursive: true });
   const server: Server = kinesalite({
     path: options.path,
@@ -74,6 +96,8 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     port,
     host,
     path: options.path,
+    region: LOCAL_REGION,
+    credentials: { ...LOCAL_CREDENTIALS },
     createStream: (spec) => createAndWait(client, spec),
     async close() {
       client.destroy();
@@ -102,5 +126,5 @@ async function createAndWait(client: KinesisClient, spec: LocalStreamSpec): Prom
     if (summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(`local stream ${spec.name} did not become ACTIVE`);
+  throw new LocalServerError(`local stream ${spec.name} did not become ACTIVE`);
 }

@@ -1,17 +1,4 @@
-/** Overall state shown by `/health`: `ok`, `degraded` (delivering, with trouble), or `down`. */
-export type HealthStatus = 'ok' | 'degraded' | 'down';
-
-/**
- * What the pipeline reports about itself. `live`: the process is working (not wedged) — a supervisor may
- * restart it when false. `ready`: it can deliver now (sources open, stream reachable, credentials accepted).
- * `reasons` say, in words an operator can act on, why it is not `ok`.
- */
-export interface HealthReport {
-  status: HealthStatus;
-  live: boolean;
-  ready: boolean;
-  reasons: string[];
-}
+import type { HealthReport, HealthStatus } from '@offloader/core';
 
 /** HTTP status of a probe: 200 when the asked-for condition holds, 503 otherwise. */
 export function healthHttpStatus(report: HealthReport, probe: 'health' | 'live' | 'ready'): 200 | 503 {

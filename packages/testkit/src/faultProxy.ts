@@ -1,10 +1,9 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { createKinesisClient } from '../client.js';
-import { effectiveHashKey, type HashRange, shardFor } from '../hashKey.js';
-import { evenHashRanges, KinesisLimits } from '../limits.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localKinesis.js';
+import { createKinesisClient, KinesisLimits } from '@offloader/sink-kinesis';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@offloader/sink-kinesis/local';
+import { evenShards, type ShardRange, shardOfRecord } from './shards.js';
 
 /** Faults the proxy injects; change them at run time with `proxy.set({...})`. */
 export interface FaultSettings {
@@ -134,7 +133,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const sockets = new Set<Socket>();
-  const shardMaps = new Map<string, Promise<HashRange[]>>();
+  const shardMaps = new Map<string, Promise<ShardRange[]>>();
   const shardUsage = new Map<string, { second: number; records: number; bytes: number }>();
   let sequence = 49_600_000_000_000_000_000_000_000_000_000_000_000_000_000_000n;
   const describeClient = createKinesisClient({
@@ -144,7 +143,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     bypassProxy: true,
   });
 
-  const shardMap = (stream: string): Promise<HashRange[]> => {
+  const shardMap = (stream: string): Promise<ShardRange[]> => {
     let map = shardMaps.get(stream);
     if (!map) {
       map = learnShards(stream);
@@ -152,10 +151,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
     return map;
   };
-  const learnShards = async (stream: string): Promise<HashRange[]> => {
+  const learnShards = async (stream: string): Promise<ShardRange[]> => {
     const known = options.shards?.[stream];
     if (known !== undefined) {
-      return evenHashRanges(known).map((range, i) => ({ ...range, shardId: `shardId-${String(i).padStart(12, '0')}` }));
+      return evenShards(known);
     }
     const answer = await describeClient.send(new ListShardsCommand({ StreamName: stream }));
     return (answer.Shards ?? []).map((shard) => ({
@@ -236,7 +235,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         return;
       }
       if (settings.shardLimits) {
-        const shard = shardFor(ranges, effectiveHashKey(record.PartitionKey, record.ExplicitHashKey));
+        const shard = shardOfRecord(ranges, record.PartitionKey, record.ExplicitHashKey);
         const bytes = base64Bytes(record.Data) + Buffer.byteLength(record.PartitionKey, 'utf8');
         if (overShardLimit(`${stream}/${shard?.shardId}`, bytes)) {
           counters.shardLimited += 1;
@@ -249,7 +248,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     if (forwardIndexes.length > 0 && settings.acceptOnly) {
       for (const index of forwardIndexes) {
         const record = body.Records[index];
-        const shard = shardFor(ranges, effectiveHashKey(record.PartitionKey, record.ExplicitHashKey));
+        const shard = shardOfRecord(ranges, record.PartitionKey, record.ExplicitHashKey);
         sequence += 1n;
         results[index] = { ShardId: shard?.shardId ?? 'shardId-000000000000', SequenceNumber: sequence.toString() };
       }

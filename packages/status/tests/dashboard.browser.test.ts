@@ -2,17 +2,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BatchingPolicy, OffloadRecord, RecordOutcome, Sink, Source, SourceBatch } from '@offloader/core';
+import {
+  EventLog,
+  Metric,
+  type Metrics,
+  NullSink,
+  PipelineRunner,
+  PromMetrics,
+  type RunSummary,
+  silentLogger,
+  systemClock,
+} from '@offloader/core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
-import { EventLog } from '../../src/events.js';
-import { type StatusServer, startStatusServer } from '../../src/http/server.js';
-import { silentLogger } from '../../src/logger.js';
-import type { BatchingPolicy, Sink, Source, SourceBatch } from '../../src/plugin.js';
-import type { OffloadRecord, RecordOutcome } from '../../src/record.js';
-import { PipelineRunner, type RunSummary } from '../../src/runner.js';
-import { NullSink } from '../../src/sinks/stdout.js';
-import { Metric, Statistics } from '../../src/statistics.js';
+import { type StatusServer, startStatusServer } from '../src/server.js';
 
 const CHROMIUM = process.env.OFFLOADER_CHROMIUM ?? '/usr/bin/chromium';
 const SKIP = process.env.OFFLOADER_SKIP_BROWSER === '1';
@@ -22,7 +26,7 @@ const SHARDS = 4;
 class PacedSource implements Source {
   readonly id = 'dm-csv';
   constructor(
-    private readonly statistics: Statistics,
+    private readonly metrics: Metrics,
     private readonly events: EventLog,
   ) {}
 
@@ -41,9 +45,9 @@ class PacedSource implements Source {
           origin: { sourceId: this.id, file: 'C:\\Skyline\\Offload\\data_0001.csv', line },
         });
       }
-      this.statistics.add(Metric.rowsRead, { source: this.id }, size);
+      this.metrics.add(Metric.rowsRead, { source: this.id }, size);
       if (tick % 25 === 3) {
-        this.statistics.add(Metric.rowsRejected, { source: this.id }, 1);
+        this.metrics.add(Metric.rowsRejected, { source: this.id }, 1);
         this.events.emit({
           severity: 'warning',
           source: this.id,
@@ -54,9 +58,9 @@ class PacedSource implements Source {
         });
       }
       waiting = Math.max(0, waiting - 1);
-      this.statistics.set(Metric.backlogFiles, { source: this.id }, Math.ceil(waiting / 40));
-      this.statistics.set(Metric.backlogBytes, { source: this.id }, waiting * 52_000);
-      this.statistics.set(Metric.oldestFileAgeSeconds, { source: this.id }, 95 + tick / 10);
+      this.metrics.set(Metric.backlogFiles, { source: this.id }, Math.ceil(waiting / 40));
+      this.metrics.set(Metric.backlogBytes, { source: this.id }, waiting * 52_000);
+      this.metrics.set(Metric.oldestFileAgeSeconds, { source: this.id }, 95 + tick / 10);
       yield { records, ack: () => {} };
       await systemClock.sleep(25, signal);
     }
@@ -74,7 +78,7 @@ class ShardedNullSink implements Sink {
   private throttling = false;
 
   constructor(
-    private readonly statistics: Statistics,
+    private readonly metrics: Metrics,
     private readonly events: EventLog,
   ) {}
 
@@ -86,8 +90,8 @@ class ShardedNullSink implements Sink {
     this.writes++;
     const throttled = this.writes % 40 >= 30 && stream === 'dm-trend' ? Math.ceil(records.length / 5) : 0;
     if (throttled > 0) {
-      this.statistics.add(Metric.recordsThrottled, { stream }, throttled);
-      this.statistics.add(Metric.retries, { stream }, throttled);
+      this.metrics.add(Metric.recordsThrottled, { stream }, throttled);
+      this.metrics.add(Metric.retries, { stream }, throttled);
     }
     if (stream === 'dm-trend' && throttled > 0 !== this.throttling) {
       this.throttling = throttled > 0;
@@ -100,16 +104,16 @@ class ShardedNullSink implements Sink {
           : `${stream}: writes accepted again`,
       });
     }
-    this.statistics.add(Metric.putRequests, { stream }, 1);
-    this.statistics.observe(Metric.putLatencySeconds, { stream }, (performance.now() - started) / 1000);
+    this.metrics.add(Metric.putRequests, { stream }, 1);
+    this.metrics.observe(Metric.putLatencySeconds, { stream }, (performance.now() - started) / 1000);
     return outcomes.map((outcome, i) => {
       const record = records[i];
       const digest = createHash('md5')
         .update(record.partitionKey ?? '')
         .digest();
       const shard = `shardId-${String(digest[0] % SHARDS).padStart(12, '0')}`;
-      this.statistics.add(Metric.recordsPut, { stream, shard }, 1);
-      this.statistics.add(Metric.bytesPut, { stream, shard }, record.data?.byteLength ?? 0);
+      this.metrics.add(Metric.recordsPut, { stream, shard }, 1);
+      this.metrics.add(Metric.bytesPut, { stream, shard }, record.data?.byteLength ?? 0);
       return { ...outcome, stream, shardId: shard } as RecordOutcome;
     });
   }
@@ -122,7 +126,7 @@ class ShardedNullSink implements Sink {
 describe.skipIf(SKIP)('dashboard page in headless Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'offloader-dashboard-'));
   const screenshotDir = process.env.OFFLOADER_SCREENSHOT_DIR ?? join(dir, 'screenshots');
-  const statistics = new Statistics();
+  const metrics = new PromMetrics();
   const events = new EventLog(
     { maxRows: 200, maxAgeHours: 24, aggregateWindowMs: 60_000, file: join(dir, 'events.jsonl') },
     systemClock,
@@ -138,20 +142,20 @@ describe.skipIf(SKIP)('dashboard page in headless Chromium', () => {
           'a Chromium binary, or set OFFLOADER_SKIP_BROWSER=1 to skip this test on purpose.',
       );
     }
-    const services = { logger: silentLogger(), statistics, events };
+    const services = { logger: silentLogger(), metrics, events };
     const runner = new PipelineRunner(
       'dashboard-test',
       {
-        sources: [{ id: 'dm-csv', type: 'paced', instance: new PacedSource(statistics, events) }],
+        sources: [{ id: 'dm-csv', type: 'paced', instance: new PacedSource(metrics, events) }],
         transformers: [],
-        sink: { id: 'kinesis', type: 'sharded-null', instance: new ShardedNullSink(statistics, events) },
+        sink: { id: 'kinesis', type: 'sharded-null', instance: new ShardedNullSink(metrics, events) },
       },
       services,
     );
     running = runner.run(stop.signal);
     server = await startStatusServer({
       port: 0,
-      statistics,
+      metrics,
       events,
       logger: silentLogger(),
       title: 'dashboard-test',

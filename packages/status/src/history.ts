@@ -1,11 +1,5 @@
-import {
-  type HistogramValue,
-  histogramQuantile,
-  Metric,
-  mergeHistograms,
-  type Series,
-  type StatisticsSnapshot,
-} from '../statistics.js';
+import { type HistogramValue, Metric, type MetricsSnapshot, type Series } from '@offloader/core';
+import { histogramQuantile, mergeHistograms } from './histograms.js';
 
 /** Per-second rates of one stream over one sampling interval. */
 export interface StreamRates {
@@ -48,21 +42,21 @@ export interface StatsHistoryOptions {
 }
 
 /**
- * A ring of recent samples computed from successive statistics snapshots, so the dashboard can draw rates
+ * A ring of recent samples computed from successive metrics snapshots, so the dashboard can draw rates
  * over the last minutes as soon as it opens. Counters become per-second rates over the interval between two
  * snapshots; the latency quantiles come from the histogram increase over that interval.
  */
 export class StatsHistory {
   private readonly capacity: number;
   private readonly ring: HistorySample[] = [];
-  private previous: StatisticsSnapshot | undefined;
+  private previous: MetricsSnapshot | undefined;
 
   constructor(options: StatsHistoryOptions = {}) {
     this.capacity = Math.max(1, options.capacity ?? 900);
   }
 
   /** Adds the interval since the previous snapshot; the first snapshot only sets the baseline. */
-  sample(snapshot: StatisticsSnapshot): HistorySample | undefined {
+  sample(snapshot: MetricsSnapshot): HistorySample | undefined {
     const previous = this.previous;
     this.previous = snapshot;
     if (!previous || snapshot.at <= previous.at) return undefined;
@@ -78,12 +72,12 @@ export class StatsHistory {
   }
 }
 
-function computeSample(previous: StatisticsSnapshot, current: StatisticsSnapshot): HistorySample {
+function computeSample(previous: MetricsSnapshot, current: MetricsSnapshot): HistorySample {
   const seconds = (current.at - previous.at) / 1000;
   const before = indexSeries(previous.counters);
   const increase = (series: Series<number>) => {
     const old = before.get(seriesId(series)) ?? 0;
-    // A smaller value means the statistics were replaced (restart): count from zero, as Prometheus does.
+    // A smaller value means the metrics were replaced (restart): count from zero, as Prometheus does.
     return series.value >= old ? series.value - old : series.value;
   };
   const rate = (series: Series<number>) => round(increase(series) / seconds);

@@ -1,20 +1,25 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type EventLog, SEVERITY_RANK, type Severity } from '../events.js';
-import type { Logger } from '../logger.js';
-import type { Statistics } from '../statistics.js';
+import {
+  type EventLog,
+  type HealthReport,
+  type Logger,
+  type Metrics,
+  SEVERITY_RANK,
+  type Severity,
+} from '@offloader/core';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DASHBOARD_SCRIPT, DASHBOARD_STYLE, dashboardHtml } from './dashboard-page.js';
-import { type HealthReport, healthHttpStatus, normaliseHealth } from './health.js';
+import { healthHttpStatus, normaliseHealth } from './health.js';
 import { StatsHistory } from './history.js';
-import { PROMETHEUS_CONTENT_TYPE, renderProcessMetrics, renderPrometheus } from './prometheus.js';
 
 export interface StatusServerOptions {
   /** Interface to bind; default `127.0.0.1` (the page and metrics carry no secrets, but stay local by default). */
   host?: string;
   /** TCP port; 0 picks a free one. */
   port: number;
-  statistics: Statistics;
+  metrics: Metrics;
   events: EventLog;
   health: () => HealthReport | Promise<HealthReport>;
   logger: Logger;
@@ -47,14 +52,19 @@ class BadRequest extends Error {}
  * rate history; `since` returns only newer samples) and `/`, a self-contained dashboard page.
  */
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
-  const { statistics, events, logger } = options;
+  const { metrics, events, logger } = options;
   const host = options.host ?? '127.0.0.1';
   const intervalMs = Math.max(100, options.sampleIntervalMs ?? 1000);
   const history = new StatsHistory({
     capacity: Math.ceil(((options.historySeconds ?? 900) * 1000) / intervalMs),
   });
-  history.sample(statistics.snapshot());
-  const sampler = setInterval(() => history.sample(statistics.snapshot()), intervalMs);
+  const sample = () =>
+    metrics.snapshot().then(
+      (snapshot) => history.sample(snapshot),
+      (error: unknown) => logger.warn({ err: error }, 'dashboard history sample failed'),
+    );
+  await sample();
+  const sampler = setInterval(sample, intervalMs);
   sampler.unref();
 
   const page = dashboardHtml(options.title ?? 'Offloader');
@@ -73,21 +83,21 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     '/': (_url, res) =>
       send(res, 200, 'text/html; charset=utf-8', page, { 'Content-Security-Policy': contentSecurityPolicy }),
     '/metrics': async (_url, res) => {
-      let body = renderPrometheus(statistics.snapshot());
+      let body = await metrics.registry.metrics();
       if (options.processMetrics !== false) body += await renderProcessMetrics();
-      send(res, 200, PROMETHEUS_CONTENT_TYPE, body);
+      send(res, 200, metrics.registry.contentType, body);
     },
     '/health': async (_url, res) => health(res, 'health'),
     '/health/live': async (_url, res) => health(res, 'live'),
     '/health/ready': async (_url, res) => health(res, 'ready'),
     '/events': (url, res) => sendJson(res, 200, events.list(eventFilter(url.searchParams))),
-    '/api/stats': (url, res) => {
+    '/api/stats': async (url, res) => {
       const since = optionalNumber(url.searchParams, 'since');
       sendJson(res, 200, {
         title: options.title ?? 'Offloader',
         at: Date.now(),
         intervalMs,
-        statistics: statistics.snapshot(),
+        statistics: await metrics.snapshot(),
         history: history.samples(since),
       });
     },
@@ -200,6 +210,21 @@ function send(
 
 function sha256(text: string): string {
   return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
+}
+
+let processRegistry: Registry | undefined;
+
+/**
+ * Node.js process metrics (CPU, memory, event-loop lag, GC) from prom-client's default collectors. They
+ * describe the process, not a pipeline, and the collectors install process-wide hooks, so one registry is
+ * shared by every status server in the process.
+ */
+async function renderProcessMetrics(): Promise<string> {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry.metrics();
 }
 
 function messageOf(error: unknown): string {

@@ -2,24 +2,20 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { HealthReport } from '@offloader/core';
+import { ErrorCodes, EventLog, Metric, type Metrics, PromMetrics, silentLogger, systemClock } from '@offloader/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
-import { EventLog } from '../../src/events.js';
-import type { HealthReport } from '../../src/http/health.js';
-import { type StatusServer, startStatusServer } from '../../src/http/server.js';
-import { silentLogger } from '../../src/logger.js';
-import { Metric, Statistics } from '../../src/statistics.js';
-import { parsePrometheusText, sampleValue } from './prometheus-text.js';
+import { type StatusServer, startStatusServer } from '../src/server.js';
 
 let dir: string;
 let server: StatusServer;
-let statistics: Statistics;
+let metrics: Metrics;
 let events: EventLog;
 let health: HealthReport | (() => never);
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'offloader-http-'));
-  statistics = new Statistics();
+  metrics = new PromMetrics();
   events = new EventLog(
     { maxRows: 5, maxAgeHours: 1, aggregateWindowMs: 0, file: join(dir, 'events.jsonl') },
     systemClock,
@@ -27,7 +23,7 @@ beforeEach(async () => {
   health = { status: 'ok', live: true, ready: true, reasons: [] };
   server = await startStatusServer({
     port: 0,
-    statistics,
+    metrics,
     events,
     logger: silentLogger(),
     title: 'trend <offload>',
@@ -48,32 +44,37 @@ describe('status server', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  it('serves /metrics as Prometheus text with exact values per stream and shard', async () => {
+  it("serves /metrics: the pipeline registry's exposition, then prom-client's process metrics", async () => {
     const shards = ['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002'];
     shards.forEach((shard, i) => {
       for (let put = 0; put <= i; put++) {
-        statistics.add(Metric.recordsPut, { stream: 'dm-trend', shard }, 500);
-        statistics.add(Metric.bytesPut, { stream: 'dm-trend', shard }, 500 * 270);
+        metrics.add(Metric.recordsPut, { stream: 'dm-trend', shard }, 500);
+        metrics.add(Metric.bytesPut, { stream: 'dm-trend', shard }, 500 * 270);
       }
     });
-    statistics.add(Metric.recordsPut, { stream: 'dm-alarm', shard: shards[0] }, 3);
-    statistics.add(Metric.recordsThrottled, { stream: 'dm-trend' }, 17);
-    statistics.observe(Metric.putLatencySeconds, { stream: 'dm-trend' }, 0.12);
+    metrics.add(Metric.recordsPut, { stream: 'dm-alarm', shard: shards[0] }, 3);
+    metrics.add(Metric.recordsThrottled, { stream: 'dm-trend', shard: shards[1] }, 17);
+    metrics.observe(Metric.putLatencySeconds, { stream: 'dm-trend', shard: shards[1] }, 0.12);
 
     const res = await get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-    const families = parsePrometheusText(await res.text());
-    expect(
-      shards.map((shard) => sampleValue(families, 'offloader_records_put_total', { stream: 'dm-trend', shard })),
-    ).toEqual([500, 1000, 1500]);
-    expect(sampleValue(families, 'offloader_bytes_put_total', { stream: 'dm-trend', shard: shards[2] })).toBe(405_000);
-    expect(sampleValue(families, 'offloader_records_put_total', { stream: 'dm-alarm', shard: shards[0] })).toBe(3);
-    expect(sampleValue(families, 'offloader_records_throttled_total', { stream: 'dm-trend' })).toBe(17);
-    expect(sampleValue(families, 'offloader_put_latency_seconds_bucket', { stream: 'dm-trend', le: '0.25' })).toBe(1);
-    // prom-client's process metrics come along, and parse as well.
-    expect(families.get('process_cpu_user_seconds_total')?.type).toBe('counter');
-    expect(families.get('nodejs_heap_size_used_bytes')?.type).toBe('gauge');
+    const body = await res.text();
+    expect(body.startsWith(await metrics.registry.metrics())).toBe(true);
+    const lines = body.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `offloader_records_put_total{stream="dm-trend",shard="${shards[0]}"} 500`,
+        `offloader_records_put_total{stream="dm-trend",shard="${shards[2]}"} 1500`,
+        `offloader_bytes_put_total{stream="dm-trend",shard="${shards[2]}"} 405000`,
+        `offloader_records_put_total{stream="dm-alarm",shard="${shards[0]}"} 3`,
+        `offloader_records_throttled_total{stream="dm-trend",shard="${shards[1]}"} 17`,
+        `offloader_put_latency_seconds_bucket{le="0.25",stream="dm-trend",shard="${shards[1]}"} 1`,
+        `offloader_put_latency_seconds_bucket{le="0.1",stream="dm-trend",shard="${shards[1]}"} 0`,
+        '# TYPE process_cpu_user_seconds_total counter',
+        '# TYPE nodejs_heap_size_used_bytes gauge',
+      ]),
+    );
   });
 
   it.each<[string, HealthReport, number, number, number]>([
@@ -105,17 +106,20 @@ describe('status server', () => {
   });
 
   it('/events returns rows newest first, bounded by the table, filtered by limit and severity', async () => {
-    for (let i = 1; i <= 8; i++) {
-      events.emit({ severity: i % 2 ? 'warning' : 'error', source: 'dm', code: `CODE_${i}`, message: `event ${i}` });
-    }
+    // Eight distinct codes, so no two rows fold into one.
+    const codes = ErrorCodes.slice(0, 8);
+    codes.forEach((code, index) => {
+      events.emit({ severity: index % 2 ? 'error' : 'warning', source: 'dm', code, message: `event ${index + 1}` });
+    });
+    const CODE = (n: number) => codes[n - 1];
     const all = (await (await get('/events')).json()) as { code: string }[];
-    expect(all.map((row) => row.code)).toEqual(['CODE_8', 'CODE_7', 'CODE_6', 'CODE_5', 'CODE_4']);
+    expect(all.map((row) => row.code)).toEqual([CODE(8), CODE(7), CODE(6), CODE(5), CODE(4)]);
     const limited = (await (await get('/events?limit=2')).json()) as { code: string }[];
-    expect(limited.map((row) => row.code)).toEqual(['CODE_8', 'CODE_7']);
+    expect(limited.map((row) => row.code)).toEqual([CODE(8), CODE(7)]);
     const errors = (await (await get('/events?severity=error')).json()) as { code: string }[];
-    expect(errors.map((row) => row.code)).toEqual(['CODE_8', 'CODE_6', 'CODE_4']);
+    expect(errors.map((row) => row.code)).toEqual([CODE(8), CODE(6), CODE(4)]);
     const worse = (await (await get('/events?minSeverity=error&limit=1')).json()) as { code: string }[];
-    expect(worse.map((row) => row.code)).toEqual(['CODE_8']);
+    expect(worse.map((row) => row.code)).toEqual([CODE(8)]);
   });
 
   it.each(['limit=-1', 'limit=abc', 'limit=1.5', 'severity=loud', 'minSeverity=x'])(
@@ -128,7 +132,7 @@ describe('status server', () => {
   );
 
   it('/api/stats returns the snapshot and the rate history, and only newer samples with since', async () => {
-    statistics.add(Metric.recordsPut, { stream: 's', shard: 'shardId-0' }, 10);
+    metrics.add(Metric.recordsPut, { stream: 's', shard: 'shardId-0' }, 10);
     await new Promise((resolve) => setTimeout(resolve, 350));
     const body = (await (await get('/api/stats')).json()) as {
       title: string;

@@ -9,9 +9,7 @@ import {
   type OffloadRecord,
   type RecordOutcome,
 } from '@offloader/core';
-import type { KinesisSink } from '../KinesisSink.js';
-import { type KinesisSinkOptions, withDefaults } from '../options.js';
-import { kinesisSink } from '../plugin.js';
+import { type KinesisSink, type KinesisSinkOptions, kinesisSink, withDefaults } from '@offloader/sink-kinesis';
 
 /** A logger that keeps every line as JSON text, so tests can scan what would have been written. */
 export function memoryLogger(
