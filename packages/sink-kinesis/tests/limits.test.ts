@@ -92,6 +92,11 @@ describe('limits', () => {
   });
 
   it('refuses an item larger than a request rather than sending it', () => {
-    expect(() => splitIntoRequests([6 * MIB], (size) => size, effectiveLimits())).toThrow(RangeError);
+    expect(() => splitIntoRequests([6 * MIB], (size) => size, effectiveLimits())).toThrow(
+      expect.objectContaining({
+        code: 'RECORD_TOO_LARGE',
+        message: expect.stringMatching(/exceeds the request budget/),
+      }),
+    );
   });
 });
