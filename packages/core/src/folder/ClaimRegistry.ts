@@ -49,8 +49,7 @@ export class ClaimRegistry {
       return true;
     }
     const path = this.pathOf(file.relPath);
-    await mkdir(this.dir, { recursive: true });
-    if (await this.create(path, file.relPath)) return true;
+    if (await this.createInDir(path, file.relPath)) return true;
     if (!(await this.takeOverStale(path, file))) return false;
     return this.create(path, file.relPath);
   }
@@ -111,6 +110,18 @@ export class ClaimRegistry {
       source: this.options.sourceId,
       file: relPath,
     };
+  }
+
+  /** {@link create}, making the claims folder when it is missing (first claim, or someone deleted it). */
+  private async createInDir(path: string, relPath: string): Promise<boolean> {
+    try {
+      return await this.create(path, relPath);
+    } catch (error) {
+      // Not a mkdir per claim: one awaited round trip less for every file of a backlog.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(this.dir, { recursive: true });
+      return this.create(path, relPath);
+    }
   }
 
   private async create(path: string, relPath: string): Promise<boolean> {

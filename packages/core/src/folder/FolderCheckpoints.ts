@@ -43,6 +43,8 @@ export class FolderCheckpoints {
   private dirty = false;
   private recordsBehind = 0;
   private writing: Promise<void> = Promise.resolve();
+  /** The write waiting for the one in flight, if any: later flushes join it instead of queueing more. */
+  private queued?: Promise<void>;
 
   constructor(
     private readonly store: CheckpointStore,
@@ -109,30 +111,43 @@ export class FolderCheckpoints {
     }
   }
 
-  async flush(): Promise<void> {
+  /**
+   * Writes the current state. At most one write is in flight and one queued behind it: however often this is
+   * called while a write is slow (fsync, a busy disk), the queued write takes the state of the moment it starts,
+   * so writes never pile up and the last flush still returns only once its state is on disk.
+   */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.dirty || !this.options.persist) {
       this.dirty = false;
-      return this.writing;
+      return this.queued ?? this.writing;
     }
+    if (this.queued) return this.queued;
+    const queued = this.writing.then(() => {
+      this.queued = undefined;
+      return this.write();
+    });
+    this.queued = queued;
+    this.writing = queued;
+    return queued;
+  }
+
+  private async write(): Promise<void> {
     this.dirty = false;
     this.recordsBehind = 0;
     const { beforeWrite, persisted } = this.options;
-    this.writing = this.writing
-      .then(() => beforeWrite?.())
-      .then(() => {
-        // The document is taken after beforeWrite, so it vouches only for output that is on disk.
-        const document: FolderCheckpointDocument = { version: 1, files: {} };
-        for (const [key, entry] of this.entries)
-          document.files[key] = persisted ? persisted(key, { ...entry }) : { ...entry };
-        return this.store.save(this.options.sourceId, document);
-      })
-      .catch((error) => {
-        this.dirty = true;
-        this.options.logger.error({ err: error, source: this.options.sourceId }, 'checkpoint write failed');
-      });
-    return this.writing;
+    try {
+      await beforeWrite?.();
+      // The document is taken after beforeWrite, so it vouches only for output that is on disk.
+      const document: FolderCheckpointDocument = { version: 1, files: {} };
+      for (const [key, entry] of this.entries)
+        document.files[key] = persisted ? persisted(key, { ...entry }) : { ...entry };
+      await this.store.save(this.options.sourceId, document);
+    } catch (error) {
+      this.dirty = true;
+      this.options.logger.error({ err: error, source: this.options.sourceId }, 'checkpoint write failed');
+    }
   }
 
   private markDirty(): void {

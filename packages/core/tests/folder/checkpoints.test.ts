@@ -39,4 +39,39 @@ describe('FolderCheckpoints', () => {
     await checkpoints.flush();
     expect(store.saves).toBe(1);
   });
+
+  it('coalesces flushes during a slow write into one more write that carries the latest state', async () => {
+    const saved: number[] = [];
+    let release: () => void = () => undefined;
+    const store: CheckpointStore = {
+      async load() {
+        return undefined;
+      },
+      async save(_id, value) {
+        saved.push((value as { files: Record<string, { line: number }> }).files[file.relPath].line);
+        if (saved.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+    };
+    const checkpoints = new FolderCheckpoints(store, {
+      sourceId: 's',
+      intervalMs: 3_600_000,
+      persist: true,
+      logger: silentLogger(),
+    });
+    checkpoints.update(file, { line: 1, records: 1 });
+    const first = checkpoints.flush();
+    // Let the first write start (it then hangs until released).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(saved).toEqual([1]);
+    const waiting: Promise<void>[] = [];
+    for (let line = 2; line <= 50; line += 1) {
+      checkpoints.update(file, { line, records: line });
+      waiting.push(checkpoints.flush());
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    await Promise.all([first, ...waiting]);
+    // One write in flight, one queued behind it with the state of the moment it started: two writes, not 50.
+    expect(saved).toEqual([1, 50]);
+  });
 });
