@@ -17,6 +17,7 @@ interface CompiledKind {
  */
 export class FolderScanner {
   private readonly kinds: CompiledKind[];
+  private foundDirs: string[] = [];
 
   constructor(
     private readonly root: string,
@@ -47,16 +48,28 @@ export class FolderScanner {
   async scan(): Promise<FolderFile[]> {
     const seen = new Set<string>();
     const files: FolderFile[] = [];
+    const dirs = new Set([this.root]);
     for (const compiled of this.kinds) {
       const dir = await this.findDir(compiled.segments);
       if (dir === undefined) continue;
+      dirs.add(join(this.root, ...dir));
       for (const file of await this.listKind(compiled, dir)) {
         if (seen.has(file.relPath)) continue;
         seen.add(file.relPath);
         files.push(file);
       }
     }
+    this.foundDirs = [...dirs];
     return files.sort(byAge);
+  }
+
+  /**
+   * The folders the last scan looked in: the root (where missing kind folders would appear) and every kind
+   * folder found. These are what a {@link FolderWatcher} watches; folders between root and a nested kind folder
+   * are not, so a nested kind folder created later is found by the next poll.
+   */
+  get folders(): readonly string[] {
+    return this.foundDirs;
   }
 
   /** Resolves the kind's folder segment by segment, case-insensitively; undefined when it does not exist. */

@@ -8,6 +8,7 @@ import { ClaimRegistry, fileIdentity } from './ClaimRegistry.js';
 import { FileRun } from './FileRun.js';
 import { FolderCheckpoints } from './FolderCheckpoints.js';
 import { FolderScanner, refreshStat } from './FolderScanner.js';
+import { FolderWatcher } from './FolderWatcher.js';
 import { FileEvents } from './fileEvents.js';
 import { moveNoClobber } from './fileMoves.js';
 import { Readiness } from './Readiness.js';
@@ -32,6 +33,7 @@ export class FolderSource implements Source {
   private readonly checkpoints: FolderCheckpoints;
   private readonly rejected: RejectedOutput;
   private readonly events: FileEvents;
+  private readonly watcher?: FolderWatcher;
   private readonly labels: { source: string };
   private readonly batchSize: number;
   private readonly retryDelayMs: number;
@@ -92,6 +94,14 @@ export class FolderSource implements Source {
           : entry,
     });
     this.events = new FileEvents(services.events, this.id);
+    if (options.watch) {
+      this.watcher = new FolderWatcher(services.clock, (dir, error) =>
+        services.logger.warn(
+          { source: this.id, dir, err: error.message },
+          'cannot watch folder for changes; it is polled every pollIntervalMs',
+        ),
+      );
+    }
   }
 
   async start(): Promise<void> {
@@ -108,6 +118,7 @@ export class FolderSource implements Source {
     while (!signal.aborted) {
       const now = clock.now();
       const files = await this.scanner.scan();
+      this.watcher?.watch(this.scanner.folders);
       this.observe(files, now);
       if (this.options.mode.once && !snapshot) snapshot = new Set(files.map((file) => file.relPath));
       let wait = this.options.pollIntervalMs;
@@ -137,11 +148,13 @@ export class FolderSource implements Source {
       if (readAny) continue;
       const startSet = snapshot;
       if (startSet && files.every((file) => !startSet.has(file.relPath) || !this.isPending(file, now))) break;
-      await clock.sleep(Math.max(10, wait), signal);
+      if (this.watcher) await this.watcher.wait(Math.max(10, wait), signal);
+      else await clock.sleep(Math.max(10, wait), signal);
     }
   }
 
   async stop(): Promise<void> {
+    this.watcher?.close();
     for (const run of this.active.values()) this.events.report(run);
     await this.rejected.flush().catch(() => undefined);
     await this.checkpoints.flush();

@@ -8,6 +8,7 @@ export {
 } from './FolderCheckpoints.js';
 export { byAge, FolderScanner } from './FolderScanner.js';
 export { FolderSource } from './FolderSource.js';
+export { FolderWatcher, WATCH_MIN_GAP_MS } from './FolderWatcher.js';
 export { FolderEventCodes } from './fileEvents.js';
 export { moveNoClobber } from './fileMoves.js';
 export {

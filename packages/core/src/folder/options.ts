@@ -4,6 +4,7 @@ import type { AfterDelivery, CompleteRule } from './types.js';
 /** The folder-handling options every file source shares, after validation and defaults. */
 export interface FolderPluginOptions {
   pollIntervalMs: number;
+  watch: boolean;
   complete: { mode: 'stable' | 'rename'; settleMs: number };
   afterDelivery: AfterDelivery;
   archivePath?: string;
@@ -34,6 +35,13 @@ export function folderOptionsProperties(defaults: FolderOptionDefaults) {
       description: 'Wait between folder scans when no file is ready.',
       default: defaults.pollIntervalMs,
       examples: [2000],
+    },
+    watch: {
+      type: 'boolean',
+      description:
+        'Scan as soon as the operating system reports a change in the folder (file-system notifications), not only every `pollIntervalMs`; polling stays as the fallback (notifications can be missed on network shares). For low latency: `watch: true` with `complete.mode: rename` or a short `complete.settleMs`, and a short sink `lingerMs`.',
+      default: false,
+      examples: [true],
     },
     complete: {
       type: 'object',
@@ -94,6 +102,7 @@ export function folderSettingsFrom(options: FolderPluginOptions, root: string, d
   return {
     complete,
     pollIntervalMs: options.pollIntervalMs,
+    watch: options.watch,
     afterDelivery: options.afterDelivery,
     // Given paths stay as written: the FolderSource resolves them against the pipeline file's folder.
     archivePath: options.archivePath ?? join(root, defaults.archiveDir),

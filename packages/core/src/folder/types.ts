@@ -150,6 +150,11 @@ export interface FolderSourceOptions {
   complete: CompleteRule;
   /** How long to wait between folder scans when nothing is ready. */
   pollIntervalMs: number;
+  /**
+   * Also scan as soon as the file system reports a change in a watched folder (`fs.watch`); polling every
+   * `pollIntervalMs` stays as the fallback. Default false.
+   */
+  watch?: boolean;
   afterDelivery: AfterDelivery;
   /** Where delivered files go when `afterDelivery` is `archive`; the kind's folder is kept below it. */
   archivePath?: string;
