@@ -1,4 +1,6 @@
-import { type Code, ConfigError, OffloaderError } from '@offloader/core';
+// The errors module alone: reporting an error must not load the whole framework (see `--version` start time).
+import type { Code } from '@offloader/core';
+import { ConfigError, OffloaderError } from '@offloader/core/errors';
 import { ExitCode } from './exit-codes.js';
 
 /** Codes of problems that waiting cannot heal: nothing was run, exit 2. */

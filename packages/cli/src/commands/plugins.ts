@@ -1,7 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { createBuiltinRegistry } from '../builtins.js';
 import { ExitCode } from '../exit-codes.js';
-import { yamlReference } from '../reference.js';
 
 interface SchemaNode {
   type?: string | string[];
@@ -41,7 +39,12 @@ export function pluginsCommand(
         .option('markdown', { type: 'boolean', default: false, describe: 'print the YAML reference (Markdown)' });
       return argv as unknown as Argv<{ json: boolean; markdown: boolean }>;
     },
-    handler: (args) => {
+    handler: async (args) => {
+      // Loaded when the command runs, not at start: `--version` and `--help` need neither the SDK nor the plugins.
+      const [{ createBuiltinRegistry }, { yamlReference }] = await Promise.all([
+        import('../builtins.js'),
+        import('../reference.js'),
+      ]);
       const plugins = createBuiltinRegistry().list();
       if (args.markdown) {
         process.stdout.write(yamlReference(plugins));

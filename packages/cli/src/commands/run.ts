@@ -1,7 +1,7 @@
-import { loadPipelineFile, Metric, Pipeline, type RunSummary, UsageError } from '@offloader/core';
-import { formatRunSummary, ProgressReporter, type StatusServer, startStatusServer } from '@offloader/status';
+import type { RunSummary } from '@offloader/core';
+import { UsageError } from '@offloader/core/errors';
+import type { StatusServer } from '@offloader/status';
 import type { Argv, CommandModule } from 'yargs';
-import { createBuiltinRegistry } from '../builtins.js';
 import { ExitCode } from '../exit-codes.js';
 import { reportError } from '../report-error.js';
 
@@ -47,6 +47,10 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
 }
 
 async function runPipeline(args: RunArgs): Promise<number> {
+  // Loaded when the command runs, not at start: `--version` and `--help` need neither the SDK nor the plugins.
+  const [{ loadPipelineFile, Metric, Pipeline }, { formatRunSummary, ProgressReporter, startStatusServer }, builtins] =
+    await Promise.all([import('@offloader/core'), import('@offloader/status'), import('../builtins.js')]);
+  const { createBuiltinRegistry } = builtins;
   const registry = createBuiltinRegistry();
   const loaded = await loadPipelineFile(args.pipeline, registry);
   const { definition } = loaded;

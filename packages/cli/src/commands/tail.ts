@@ -1,15 +1,8 @@
 import { join } from 'node:path';
-import { loadPipelineFile, OffloaderError, UsageError } from '@offloader/core';
-import {
-  type KinesisClientOptions,
-  type KinesisSinkOptions,
-  LocalServerError,
-  type TailRecord,
-  tailStream,
-} from '@offloader/sink-kinesis';
+import { OffloaderError, UsageError } from '@offloader/core/errors';
+import type { KinesisClientOptions, KinesisSinkOptions, TailRecord } from '@offloader/sink-kinesis';
 import type { LocalKinesis } from '@offloader/sink-kinesis/local';
 import type { Argv, CommandModule } from 'yargs';
-import { createBuiltinRegistry } from '../builtins.js';
 import { ExitCode } from '../exit-codes.js';
 import { reportError } from '../report-error.js';
 
@@ -79,6 +72,8 @@ export function tailCommand(setExit: (code: number) => void): CommandModule<obje
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
       try {
+        // Loaded when the command runs, not at start: `--version` and `--help` need neither the SDK nor the plugins.
+        const { tailStream } = await import('@offloader/sink-kinesis');
         const connection = await connectionFor(args);
         local = connection.local;
         let count = 0;
@@ -111,6 +106,11 @@ async function connectionFor(
   if (!args.pipeline) {
     return { client: { endpoint: args.endpoint, region: args.region ?? process.env.AWS_REGION }, stream: args.stream };
   }
+  const [{ loadPipelineFile }, { createBuiltinRegistry }, { LocalServerError }] = await Promise.all([
+    import('@offloader/core'),
+    import('../builtins.js'),
+    import('@offloader/sink-kinesis'),
+  ]);
   const loaded = await loadPipelineFile(args.pipeline, createBuiltinRegistry());
   const sink = loaded.definition.sink;
   if (sink.type !== 'kinesis') throw new UsageError(`${args.pipeline}: the sink is "${sink.type}", not kinesis`);

@@ -1,6 +1,4 @@
-import { loadPipelineFile } from '@offloader/core';
 import type { CommandModule } from 'yargs';
-import { createBuiltinRegistry } from '../builtins.js';
 import { ExitCode } from '../exit-codes.js';
 import { reportError } from '../report-error.js';
 
@@ -11,6 +9,11 @@ export function validateCommand(setExit: (code: number) => void): CommandModule<
     builder: (y) => y.positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline YAML file' }),
     handler: async (args) => {
       try {
+        // Loaded when the command runs, not at start: `--version` and `--help` need neither the SDK nor the plugins.
+        const [{ loadPipelineFile }, { createBuiltinRegistry }] = await Promise.all([
+          import('@offloader/core'),
+          import('../builtins.js'),
+        ]);
         const loaded = await loadPipelineFile(args.pipeline, createBuiltinRegistry());
         const { definition } = loaded;
         process.stdout.write(
