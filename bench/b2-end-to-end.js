@@ -1,6 +1,7 @@
 // @ts-check
 // B2: Offloader vs the naive producer a user would write, through the fault proxy with 20 ms added latency.
 import { runWorker } from './lib/fork.js';
+import { describePairs, interleave } from './lib/pairs.js';
 import { readBack } from './lib/readBack.js';
 import { startKinesisServer } from './lib/server.js';
 import { count, fixed, median } from './lib/stats.js';
@@ -9,7 +10,7 @@ const LATENCY_MS = 20;
 const SHARDS = 4;
 
 /**
- * @param {{ reps: number, acceptOnlyRecords: number, kinesaliteRecords: number, log: (line: string) => void }} options
+ * @param {{ acceptOnlyRecords: number, kinesaliteRecords: number, log: (line: string) => void }} options
  * @returns {Promise<import('./lib/report.js').Table[]>}
  */
 export async function runB2(options) {
@@ -27,6 +28,7 @@ export async function runB2(options) {
           'Proxy answers PutRecords like Kinesis (per-record ShardId from the MD5 hash ranges, SequenceNumber) and ' +
             'counts, storing nothing. Producer and proxy each run in their own process.',
         ],
+        'b2.accept-only',
       ),
       table(
         `B2b end to end, proxy → kinesalite with read-back, ${count(options.kinesaliteRecords)} records, +${LATENCY_MS} ms latency`,
@@ -34,9 +36,10 @@ export async function runB2(options) {
         null,
         [
           `kinesalite itself tops out near 17k records/s, so this pair shows the server's cap, not the producers'; ` +
-            `${count(options.kinesaliteRecords)} records (issue: 200,000) keep the write + read-back of 3 repetitions ` +
-            'of both producers inside the 15-minute budget. Every record is read back past the proxy and counted.',
+            `${count(options.kinesaliteRecords)} records (issue: 200,000) keep the write + read-back of every pair ` +
+            'of both producers inside the 20-minute budget. Every record is read back past the proxy and counted.',
         ],
+        'b2.kinesalite',
       ),
     ];
   } finally {
@@ -45,52 +48,52 @@ export async function runB2(options) {
 }
 
 /**
- * Runs the naive loop and Offloader `reps` times each (alternating which goes first) against the proxy.
+ * Runs the naive loop and Offloader in interleaved pairs against the proxy.
  * @param {import('./lib/server.js').KinesisServer} server
  * @param {string} label
  * @param {number} records
- * @param {{ reps: number, log: (line: string) => void }} options
+ * @param {{ log: (line: string) => void }} options
  * @param {boolean} acceptOnly
  */
 async function measurePair(server, label, records, options, acceptOnly) {
   await server.set({ acceptOnly });
-  /** @type {Record<'naive' | 'offloader', { rates: number[], problems: string[] }>} */
-  const results = { naive: { rates: [], problems: [] }, offloader: { rates: [], problems: [] } };
-  for (let rep = 0; rep < options.reps; rep += 1) {
-    const order = rep % 2 === 0 ? ['naive', 'offloader'] : ['offloader', 'naive'];
-    for (const producer of /** @type {('naive' | 'offloader')[]} */ (order)) {
-      const stream = `b2-${label}-${producer}-${rep}`;
-      await server.createStream(stream, SHARDS);
-      await server.reset();
-      const worker = producer === 'naive' ? 'naive-producer' : 'offloader-producer';
-      const result = await runWorker(worker, {
-        endpoint: server.proxyEndpoint,
-        stream,
-        count: records,
-        // Neither the accept-only proxy nor kinesalite enforces a shard quota, so per-shard pacing (which would cap
-        // a 4-shard stream at 4,000 records/s, as real Kinesis does) is off: B2 measures producer efficiency.
-        sinkOptions: { shardRate: { enabled: false } },
-      });
-      const counters = await server.counters();
-      const rate = (records / result.ms) * 1000;
-      const received = acceptOnly
-        ? counters.recordsSucceeded
-        : (await readBack(server.kinesisEndpoint, stream)).distinct;
-      const via = acceptOnly ? 'accepted by proxy' : 'read back (distinct)';
-      options.log(
-        `  B2 ${label} ${producer} rep ${rep + 1}: ${count(rate)} records/s (${fixed(result.ms / 1000)} s, ` +
-          `producer CPU ${fixed(result.cpuMs / 1000)} s); sent ${count(records)}, producer counted ` +
-          `${count(result.accepted)} accepted, ${via} ${count(received)}`,
-      );
-      results[producer].rates.push(rate);
-      if (result.accepted !== records || received !== records) {
-        results[producer].problems.push(
-          `rep ${rep + 1}: sent ${records}, accepted ${result.accepted}, ${via} ${received}`,
-        );
-      }
+  /** @type {Record<'naive' | 'offloader', string[]>} */
+  const problems = { naive: [], offloader: [] };
+  const run = async (/** @type {'naive' | 'offloader'} */ producer, /** @type {number} */ pair) => {
+    const stream = `b2-${label}-${producer}-${pair}`;
+    await server.createStream(stream, SHARDS);
+    await server.reset();
+    const worker = producer === 'naive' ? 'naive-producer' : 'offloader-producer';
+    const result = await runWorker(worker, {
+      endpoint: server.proxyEndpoint,
+      stream,
+      count: records,
+      // Neither the accept-only proxy nor kinesalite enforces a shard quota, so per-shard pacing (which would cap
+      // a 4-shard stream at 4,000 records/s, as real Kinesis does) is off: B2 measures producer efficiency.
+      sinkOptions: { shardRate: { enabled: false } },
+    });
+    const counters = await server.counters();
+    const rate = (records / result.ms) * 1000;
+    const received = acceptOnly ? counters.recordsSucceeded : (await readBack(server.kinesisEndpoint, stream)).distinct;
+    const via = acceptOnly ? 'accepted by proxy' : 'read back (distinct)';
+    options.log(
+      `  B2 ${label} ${producer} pair ${pair + 1}: ${count(rate)} records/s (${fixed(result.ms / 1000)} s, ` +
+        `producer CPU ${fixed(result.cpuMs / 1000)} s); sent ${count(records)}, producer counted ` +
+        `${count(result.accepted)} accepted, ${via} ${count(received)}`,
+    );
+    if (result.accepted !== records || received !== records) {
+      problems[producer].push(`pair ${pair + 1}: sent ${records}, accepted ${result.accepted}, ${via} ${received}`);
     }
-  }
-  return { records, ...results };
+    return { rate, cpuMs: result.cpuMs };
+  };
+  const pairs = await interleave({
+    label: `B2 ${label}`,
+    log: options.log,
+    a: (pair) => run('naive', pair),
+    b: (pair) => run('offloader', pair),
+    ratio: (naive, offloader) => offloader.rate / naive.rate,
+  });
+  return { records, pairs, problems };
 }
 
 /**
@@ -98,20 +101,28 @@ async function measurePair(server, label, records, options, acceptOnly) {
  * @param {Awaited<ReturnType<typeof measurePair>>} pair
  * @param {number | null} targetRatio
  * @param {string[]} notes
+ * @param {string} key
  * @returns {import('./lib/report.js').Table}
  */
-function table(title, pair, targetRatio, notes) {
-  const naive = median(pair.naive.rates);
-  const offloader = median(pair.offloader.rates);
-  const ratio = offloader / naive;
-  const lossless = pair.naive.problems.length === 0 && pair.offloader.problems.length === 0;
+function table(title, pair, targetRatio, notes, key) {
+  const naive = median(pair.pairs.a.map((run) => run.rate));
+  const offloader = median(pair.pairs.b.map((run) => run.rate));
+  const ratio = pair.pairs.median;
+  const lossless = pair.problems.naive.length === 0 && pair.problems.offloader.length === 0;
   const problems = [
-    ...pair.naive.problems.map((p) => `naive ${p}`),
-    ...pair.offloader.problems.map((p) => `offloader ${p}`),
+    ...pair.problems.naive.map((p) => `naive ${p}`),
+    ...pair.problems.offloader.map((p) => `offloader ${p}`),
   ];
+  const cpuPerRecord = (/** @type {{ cpuMs: number }[]} */ runs) =>
+    fixed((1000 * median(runs.map((run) => run.cpuMs))) / pair.records, 1);
   return {
     title,
-    notes: [...notes, ...problems.map((problem) => `Count mismatch: ${problem}`)],
+    notes: [
+      ...notes,
+      `Ratio = median of per-pair rate ratios: ${describePairs(pair.pairs)}. Producer CPU per 1,000 records: ` +
+        `Offloader ${cpuPerRecord(pair.pairs.b)} ms, naive ${cpuPerRecord(pair.pairs.a)} ms.`,
+      ...problems.map((problem) => `Count mismatch: ${problem}`),
+    ],
     rows: [
       {
         what: 'records/s, Offloader (pipeline → kinesis sink, defaults: 4 in flight, 500/request; shardRate off)',
@@ -120,6 +131,9 @@ function table(title, pair, targetRatio, notes) {
         ratio: `${fixed(ratio)}×`,
         target: targetRatio === null ? 'report' : `≥ ${targetRatio}×`,
         pass: targetRatio === null ? null : ratio >= targetRatio,
+        key,
+        ratioValue: ratio,
+        spreadPct: pair.pairs.spreadPct,
       },
       {
         what: 'records accounted for (sent = accepted = received), both producers, every repetition',

@@ -55,7 +55,7 @@ export function alarmRow(i) {
   );
 }
 
-const KINDS = {
+export const KINDS = {
   data: { folder: 'Data', row: dataRow },
   dataavg: { folder: 'Dataavg', row: dataAvgRow },
   alarm: { folder: '.', row: alarmRow },

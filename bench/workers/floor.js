@@ -4,69 +4,13 @@ import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
+import { COLUMNS, FOLDERS } from '../lib/columns.js';
 import { finish, peakRssBytes, workerInput } from '../lib/fork.js';
-
-/** Column names of each kind in file order (spec §3). */
-const COLUMNS = {
-  data: [
-    'iId',
-    'iDmaID',
-    'iEid',
-    'iPid',
-    'chValue',
-    'dtFirst',
-    'iStatus',
-    'chOwner',
-    'chIndex',
-    'elementName',
-    'parameterName',
-  ],
-  dataavg: [
-    'iId',
-    'iDmaID',
-    'iEid',
-    'iPid',
-    'avgValue',
-    'maxValue',
-    'minValue',
-    'dtFirst',
-    'iStatus',
-    'chIndex',
-    'elementName',
-    'parameterName',
-  ],
-  alarm: [
-    'Id',
-    'DmaId',
-    'EId',
-    'PId',
-    'PREVKey',
-    'Value',
-    'Severity',
-    'SeverityLevel',
-    'Toa',
-    'Type',
-    'Owner',
-    'Status',
-    'UserComment',
-    'Uploaded',
-    'SourceId',
-    'UserStatus',
-    'ROOTKey',
-    'chIndex',
-    'rcaLevel',
-    'chDisplayIndex',
-    'chElement',
-    'chParameter',
-    'chDisplayValue',
-    'creationTime',
-  ],
-};
-const FOLDERS = { data: 'Data', dataavg: 'Dataavg', alarm: '.' };
 
 // named: rows become objects keyed by column name (closer to the pipeline's output); otherwise arrays.
 const { root, kinds, named } = workerInput();
 const started = process.hrtime.bigint();
+const startCpu = process.cpuUsage();
 let rows = 0;
 let bytes = 0;
 for (const kind of /** @type {('data' | 'dataavg' | 'alarm')[]} */ (kinds)) {
@@ -83,4 +27,5 @@ for (const kind of /** @type {('data' | 'dataavg' | 'alarm')[]} */ (kinds)) {
   }
 }
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
-finish({ ms, rows, bytes, peakRss: await peakRssBytes() });
+const cpu = process.cpuUsage(startCpu);
+finish({ ms, cpuMs: (cpu.user + cpu.system) / 1000, rows, bytes, peakRss: await peakRssBytes() });

@@ -1,18 +1,12 @@
 // @ts-check
 // The loop a user would write without Offloader: SDK v3, PutRecords of 500, one call at a time, awaited.
-import { Agent } from 'node:http';
-import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { finish, workerInput } from '../lib/fork.js';
+import { localClient } from '../lib/localClient.js';
 import { defaultPartitionKey, trendValue } from '../lib/trendRecords.js';
 
 const { endpoint, stream, count } = workerInput();
-const client = new KinesisClient({
-  region: 'us-east-1',
-  endpoint,
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local-secret' },
-  requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) }),
-});
+const client = localClient(endpoint);
 
 const started = process.hrtime.bigint();
 let accepted = 0;

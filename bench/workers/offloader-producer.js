@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Pipeline, silentLogger } from '@offloader/core';
 import { kinesisSink, USER_RECORDS_PUT } from '@offloader/sink-kinesis';
 import { finish, workerInput } from '../lib/fork.js';
+import { localSinkOptions } from '../lib/localClient.js';
 import { generatedSource } from '../lib/trendRecords.js';
 
 const { endpoint, stream, count, sinkOptions } = workerInput();
@@ -19,10 +20,7 @@ const pipeline = await Pipeline.fromDefinition(
       type: 'kinesis',
       id: 'kinesis',
       options: {
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local-secret' },
-        bypassProxy: true,
+        ...localSinkOptions(endpoint),
         streams: { data: stream },
         ...sinkOptions,
       },

@@ -28,12 +28,15 @@ const pipeline = await Pipeline.fromDefinition(
   { plugins, once: true, logger: silentLogger(), baseDir: stateDir },
 );
 const started = process.hrtime.bigint();
+const startCpu = process.cpuUsage();
 const summary = await pipeline.run();
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
+const cpu = process.cpuUsage(startCpu);
 const source = summary.sources.dataminer;
 rmSync(stateDir, { recursive: true, force: true });
 finish({
   ms,
+  cpuMs: (cpu.user + cpu.system) / 1000,
   rows: source.recordsIn,
   delivered: source.delivered,
   rejected: source.rejected,
