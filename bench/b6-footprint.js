@@ -123,8 +123,8 @@ export async function runB6(options) {
             ratioValue: figures.offloader.peakRss / figures.naive.peakRss,
           },
           {
-            what: `idle pipeline over an empty folder, CPU % of one core (${options.idleSeconds} s)`,
-            value: `${fixed(idlePct, 3)} %`,
+            what: `idle pipeline over an empty folder, CPU % of one core (${options.idleSeconds} s), and its RSS`,
+            value: `${fixed(idlePct, 3)} %, RSS ${mib(idleAfter.rss)}`,
             baseline: '–',
             ratio: '–',
             target: `≤ ${IDLE_TARGET_PCT} %`,

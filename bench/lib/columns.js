@@ -1,5 +1,61 @@
 // @ts-check
-// Column names and folders of the DataMiner offload kinds, for the baselines that parse files without Offloader.
-export { DEFAULT_COLUMNS as COLUMNS } from '@offloader/source-dataminer-csv';
+// Column names and folders of the DataMiner offload kinds, for the baselines that parse files without Offloader
+// (written out here, not taken from the source plugin: a baseline must not lean on the code it is compared with).
 
+/** Column names of each kind in file order (spec §3). */
+export const COLUMNS = {
+  data: [
+    'iId',
+    'iDmaID',
+    'iEid',
+    'iPid',
+    'chValue',
+    'dtFirst',
+    'iStatus',
+    'chOwner',
+    'chIndex',
+    'elementName',
+    'parameterName',
+  ],
+  dataavg: [
+    'iId',
+    'iDmaID',
+    'iEid',
+    'iPid',
+    'avgValue',
+    'maxValue',
+    'minValue',
+    'dtFirst',
+    'iStatus',
+    'chIndex',
+    'elementName',
+    'parameterName',
+  ],
+  alarm: [
+    'Id',
+    'DmaId',
+    'EId',
+    'PId',
+    'PREVKey',
+    'Value',
+    'Severity',
+    'SeverityLevel',
+    'Toa',
+    'Type',
+    'Owner',
+    'Status',
+    'UserComment',
+    'Uploaded',
+    'SourceId',
+    'UserStatus',
+    'ROOTKey',
+    'chIndex',
+    'rcaLevel',
+    'chDisplayIndex',
+    'chElement',
+    'chParameter',
+    'chDisplayValue',
+    'creationTime',
+  ],
+};
 export const FOLDERS = { data: 'Data', dataavg: 'Dataavg', alarm: '.' };
