@@ -1,7 +1,8 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FolderWatcher, type SourceBatch, summariseOutcomes, systemClock } from '../../src/index.js';
+import { FolderWatcher } from '../../src/folder/FolderWatcher.js';
+import { type SourceBatch, summariseOutcomes, systemClock } from '../../src/index.js';
 import { makeSource, okLines, tempRoot, writeLines } from './helpers.js';
 
 const values = (batch: SourceBatch) => batch.records.map((record) => (record.value as { n: number }).n);
