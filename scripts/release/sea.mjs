@@ -1,0 +1,39 @@
+// Node single executable applications: one blob from the bundle, injected into each target's Node binary.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const { inject } = createRequire(import.meta.url)('postject');
+
+/** The fuse Node looks for to know a blob was injected (from Node's single-executable documentation). */
+const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+/**
+ * Makes the SEA blob with `node` (which must be the same Node version as every binary it goes into). No code
+ * cache and no snapshot: both are specific to the platform that made them, and the blob serves Linux and Windows.
+ */
+export function makeBlob({ node, main, workDir }) {
+  const blob = join(workDir, 'sea-prep.blob');
+  const config = join(workDir, 'sea-config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }),
+  );
+  execFileSync(node, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return readFileSync(blob);
+}
+
+/** Copies a Node binary to `output` and injects the blob into the copy. */
+export async function makeExecutable({ node, blob, output }) {
+  copyFileSync(node, output);
+  chmodSync(output, 0o755);
+  await inject(output, 'NODE_SEA_BLOB', blob, { sentinelFuse: SENTINEL_FUSE });
+}
+
+// `node sea.mjs <node binary> <blob> <output>`: one injection per process, so targets are made in parallel.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [node, blob, output] = process.argv.slice(2);
+  await makeExecutable({ node, blob: readFileSync(blob), output });
+}
