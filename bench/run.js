@@ -8,12 +8,13 @@ import { runB1 } from './b1-transform.js';
 import { runB2 } from './b2-end-to-end.js';
 import { runB3 } from './b3-shard-limits.js';
 import { runB4 } from './b4-memory.js';
+import { runB8 } from './b8-binary-cold-start.js';
 import { machineFacts, renderTable } from './lib/report.js';
 import { fixed } from './lib/stats.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const quick = process.env.BENCH_QUICK === '1';
-const only = new Set((process.env.BENCH_ONLY ?? 'b1,b2,b3,b4').split(',').map((name) => name.trim().toLowerCase()));
+const only = new Set((process.env.BENCH_ONLY ?? 'b1,b2,b3,b4,b8').split(',').map((name) => name.trim().toLowerCase()));
 const reps = Number(process.env.BENCH_REPS ?? 3);
 const scale = quick ? 0.05 : 1;
 const sizes = {
@@ -58,6 +59,10 @@ if (only.has('b3')) {
 if (only.has('b4')) {
   log('\nB4 memory');
   show(await runB4({ targetBytes: sizes.b4Bytes, b1DataRowsPerSecond, log }));
+}
+if (only.has('b8')) {
+  log('\nB8 cold start of the single executable (npm run release) and of the Node CLI');
+  show(await runB8({ reps, log }));
 }
 
 const minutes = (Date.now() - started) / 60_000;

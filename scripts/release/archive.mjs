@@ -18,7 +18,7 @@ export function zip(entries, mtime) {
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const packed = deflateRawSync(entry.data, { level: 9 });
+    const packed = deflateRawSync(entry.data, { level: 6 });
     const crc = crc32(entry.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -77,5 +77,5 @@ export function tarGz(entries, mtime) {
     parts.push(tarHeader(entry, mtime), entry.data, Buffer.alloc((512 - (entry.data.length % 512)) % 512));
   }
   parts.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(parts), { level: 9 });
+  return gzipSync(Buffer.concat(parts), { level: 6 });
 }

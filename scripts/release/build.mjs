@@ -25,7 +25,9 @@ const step = (label) => console.log(`[${((Date.now() - started) / 1000).toFixed(
 
 const version = JSON.parse(readFileSync(join(repo, 'packages', 'cli', 'package.json'), 'utf8')).version;
 const require = createRequire(import.meta.url);
-const leveldownFolder = dirname(require.resolve('leveldown/package.json', { paths: [join(repo, 'node_modules', 'kinesalite')] }));
+const leveldownFolder = dirname(
+  require.resolve('leveldown/package.json', { paths: [join(repo, 'node_modules', 'kinesalite')] }),
+);
 
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
@@ -64,7 +66,11 @@ if (reported !== version) throw new Error(`the Linux executable reports version 
 step('licences');
 const nodeLicence = readFileSync(nodes['linux-x64'].license, 'utf8');
 const common = [
-  { title: `Node.js ${NODE_VERSION} (the runtime inside the executable)`, licence: 'MIT and others', text: nodeLicence },
+  {
+    title: `Node.js ${NODE_VERSION} (the runtime inside the executable)`,
+    licence: 'MIT and others',
+    text: nodeLicence,
+  },
   ...leveldownLicences(leveldownFolder),
 ];
 const bundled = bundledPackages(metafile);
@@ -80,7 +86,9 @@ const windowsLicences = thirdPartyLicences(bundled, [...common, winswLicence]);
 if (linuxLicences.missing.length) console.log(`  no licence file in: ${linuxLicences.missing.join(', ')}`);
 
 step('archives');
-const mtime = new Date(Number(execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: repo, encoding: 'utf8' })) * 1000);
+const mtime = new Date(
+  Number(execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: repo, encoding: 'utf8' })) * 1000,
+);
 const asset = (name) => readFileSync(join(here, 'assets', name), 'utf8');
 const readme = (name) => asset(name).replaceAll('{{version}}', version).replaceAll('{{node}}', NODE_VERSION);
 const binding = (platform) => join(leveldownFolder, 'prebuilds', platform);
@@ -123,6 +131,7 @@ writeFileSync(join(out, 'SHA256SUMS'), `${sums.join('\n')}\n`);
 step('done');
 const mib = (file) => `${(statSync(file).size / 2 ** 20).toFixed(1)} MiB`;
 console.log(`  bundle                     ${mib(main)}`);
-for (const [target, file] of Object.entries(executables)) console.log(`  ${target.padEnd(26)} ${mib(file)} (executable)`);
+for (const [target, file] of Object.entries(executables))
+  console.log(`  ${target.padEnd(26)} ${mib(file)} (executable)`);
 for (const name of Object.keys(archives)) console.log(`  ${name.padEnd(26)} ${mib(join(out, name))}`);
 console.log(`  SHA256SUMS, built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

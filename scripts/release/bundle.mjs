@@ -34,7 +34,10 @@ function inlineFilesReadBesideTheModule() {
           const texts = Object.fromEntries(
             readdirSync(folder)
               .filter((name) => name.startsWith(start) && name.endsWith(suffix))
-              .map((name) => [name.slice(start.length, name.length - suffix.length), readFileSync(join(folder, name), 'utf8')]),
+              .map((name) => [
+                name.slice(start.length, name.length - suffix.length),
+                readFileSync(join(folder, name), 'utf8'),
+              ]),
           );
           return `${JSON.stringify(texts)}[${expression}]`;
         });
@@ -72,7 +75,10 @@ function kinesaliteActionsWithExtension() {
     setup(b) {
       b.onLoad({ filter: /[\\/]node_modules[\\/]kinesalite[\\/]index\.js$/ }, (args) => {
         const source = readFileSync(args.path, 'utf8');
-        const contents = source.replace(/require\('\.\/(actions|validations)\/' \+ action\)/g, "require('./$1/' + action + '.js')");
+        const contents = source.replace(
+          /require\('\.\/(actions|validations)\/' \+ action\)/g,
+          "require('./$1/' + action + '.js')",
+        );
         if ((contents.match(/action \+ '\.js'/g) ?? []).length !== 2) {
           throw new Error('kinesalite/index.js no longer requires its actions as expected: update the release bundle');
         }
@@ -112,9 +118,12 @@ export async function bundleCli({ outfile }) {
     keepNames: true,
     logLevel: 'warning',
     metafile: true,
-    plugins: [inlineFilesReadBesideTheModule(), leveldownBesideTheExecutable(),
+    plugins: [
+      inlineFilesReadBesideTheModule(),
+      leveldownBesideTheExecutable(),
       kinesaliteActionsWithExtension(),
-      absentOptionalModules(['supports-color'])],
+      absentOptionalModules(['supports-color']),
+    ],
   });
   return result.metafile;
 }

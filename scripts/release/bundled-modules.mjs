@@ -11,7 +11,8 @@ export function shareBundledModules(modules) {
   globalThis[SHARED] = modules;
   registerHooks({
     resolve(specifier, context, nextResolve) {
-      if (Object.hasOwn(modules, specifier)) return { url: `${SCHEME}${specifier}`, format: 'module', shortCircuit: true };
+      if (Object.hasOwn(modules, specifier))
+        return { url: `${SCHEME}${specifier}`, format: 'module', shortCircuit: true };
       return nextResolve(specifier, context);
     },
     load(url, context, nextLoad) {

@@ -17,20 +17,25 @@ function section(title, licence, text) {
  * @param {{ title: string; licence: string; text: string }[]} extra components outside node_modules
  */
 export function thirdPartyLicences(bundled, extra) {
-  const sections = [];
+  const packages = [...bundled]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, folder]) => {
+      const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+      return { name, version: manifest.version, licence: manifest.license ?? 'UNKNOWN', text: licenceText(folder) };
+    });
   const missing = [];
-  for (const [name, folder] of [...bundled].sort(([a], [b]) => a.localeCompare(b))) {
-    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
-    const text = licenceText(folder);
-    if (!text) missing.push(name);
-    sections.push(
-      section(
-        `${name} ${manifest.version}`,
-        manifest.license ?? 'see package',
-        text ?? `(no licence file in the package; its package.json declares ${manifest.license ?? 'nothing'})`,
-      ),
-    );
-  }
+  const sections = packages.map((pkg) => {
+    let text = pkg.text;
+    if (!text) {
+      // No file in the package: the standard text of its declared licence, as another bundled package ships it.
+      const donor = packages.find((other) => other.text && other.licence === pkg.licence);
+      if (!donor) missing.push(pkg.name);
+      text = donor
+        ? `(the package ships no licence file; the ${pkg.licence} text as shipped by ${donor.name})\n${donor.text}`
+        : `(the package ships no licence file; its package.json declares ${pkg.licence})`;
+    }
+    return section(`${pkg.name} ${pkg.version}`, pkg.licence, text);
+  });
   for (const component of extra) sections.push(section(component.title, component.licence, component.text.trim()));
   const head =
     'Offloader bundles the software below. Each part keeps its own licence, reproduced here.\n' +
@@ -43,7 +48,11 @@ export function leveldownLicences(leveldownFolder) {
   const manifest = JSON.parse(readFileSync(join(leveldownFolder, 'package.json'), 'utf8'));
   const leveldb = readdirSync(join(leveldownFolder, 'deps', 'leveldb')).find((name) => name.startsWith('leveldb-'));
   return [
-    { title: `leveldown ${manifest.version} (native binding)`, licence: manifest.license, text: licenceText(leveldownFolder) },
+    {
+      title: `leveldown ${manifest.version} (native binding)`,
+      licence: manifest.license,
+      text: licenceText(leveldownFolder),
+    },
     {
       title: `LevelDB ${leveldb?.slice('leveldb-'.length)} (inside leveldown)`,
       licence: 'BSD-3-Clause',
