@@ -43,9 +43,12 @@ step(`Node ${NODE_VERSION} binaries (npm packages, cached in release/.cache)`);
 const nodes = Object.fromEntries(Object.keys(TARGETS).map((target) => [target, nodeBinary(cache, target)]));
 const winsw = winswBinary(cache);
 
-step('SEA blob (made by the Linux Node of the same version: the blob is the same for both platforms)');
-const blob = join(work, 'sea-prep.blob');
-writeFileSync(blob, makeBlob({ node: nodes['linux-x64'].binary, main, workDir: work }));
+step('SEA blobs, made by the Linux Node of the same version (Windows: no code cache, which is platform-bound)');
+const blobs = {};
+for (const target of Object.keys(TARGETS)) {
+  const codeCache = target === 'linux-x64';
+  blobs[target] = makeBlob({ node: nodes['linux-x64'].binary, main, workDir: work, name: target, codeCache });
+}
 
 step('postject: both executables in parallel');
 const executables = {};
@@ -54,7 +57,7 @@ await Promise.all(
     const output = join(work, target, spec.exe);
     mkdirSync(dirname(output), { recursive: true });
     // A child process each: injection is CPU-bound, and two run side by side on two cores.
-    await promisify(execFile)(process.execPath, [join(here, 'sea.mjs'), nodes[target].binary, blob, output]);
+    await promisify(execFile)(process.execPath, [join(here, 'sea.mjs'), nodes[target].binary, blobs[target], output]);
     executables[target] = output;
   }),
 );

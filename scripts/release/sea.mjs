@@ -11,24 +11,23 @@ const { inject } = createRequire(import.meta.url)('postject');
 const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 /**
- * Makes the SEA blob with `node` (which must be the same Node version as every binary it goes into). No code
- * cache and no snapshot: both are specific to the platform that made them, and the blob serves Linux and Windows.
+ * Makes a SEA blob with `node`, which must be the same Node version as every binary the blob goes into, and
+ * returns its path. Without a code cache the blob is the same for every platform; V8's code cache (a faster
+ * start) is only valid on the platform whose Node made it.
  */
-export function makeBlob({ node, main, workDir }) {
-  const blob = join(workDir, 'sea-prep.blob');
-  const config = join(workDir, 'sea-config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      main,
-      output: blob,
-      disableExperimentalSEAWarning: true,
-      useCodeCache: false,
-      useSnapshot: false,
-    }),
-  );
+export function makeBlob({ node, main, workDir, name, codeCache }) {
+  const blob = join(workDir, `${name}.blob`);
+  const config = join(workDir, `${name}.sea-config.json`);
+  const settings = {
+    main,
+    output: blob,
+    disableExperimentalSEAWarning: true,
+    useCodeCache: codeCache,
+    useSnapshot: false,
+  };
+  writeFileSync(config, JSON.stringify(settings));
   execFileSync(node, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return readFileSync(blob);
+  return blob;
 }
 
 /** Copies a Node binary to `output` and injects the blob into the copy. */
