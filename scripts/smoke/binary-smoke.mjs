@@ -162,6 +162,8 @@ function smoke(target) {
   );
   const good = run(['validate', pipeline]);
   check(`validate ${pipeline} exits 0`, good.code === 0, good.stderr);
+  const shipped = run(['validate', place.toTarget(join(dir, 'pipeline.yaml'))]);
+  check('the pipeline.yaml shipped in the archive validates', shipped.code === 0, shipped.stderr);
   const bad = run(['validate', write('bad.yaml', badPipeline(paths))]);
   check(
     'validate of a misspelt option exits 2 naming it',

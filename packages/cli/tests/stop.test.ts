@@ -108,6 +108,8 @@ describe('stop = drain', () => {
       expect(sequence).toHaveLength(FILES * ROWS_PER_FILE);
       expect(new Set(sequence.map((record) => JSON.stringify(record))).size).toBe(FILES * ROWS_PER_FILE);
     },
+    // Four CLI processes and a paced run: 30–40 s measured on two cores at a load average near 18.
+    180_000,
   );
 
   it('offloader stop without a running pipeline says so, exits 1 and leaves no request behind', () => {
