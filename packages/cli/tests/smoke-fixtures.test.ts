@@ -10,7 +10,6 @@ import {
   identityPipeline,
   smokePipeline,
   sortedLines,
-  // @ts-expect-error — a plain JS module of the release smoke test, without types
 } from '../../../scripts/smoke/pipelines.mjs';
 
 /** The Node CLI is held to the same expectations as the single executables (scripts/smoke/binary-smoke.mjs). */

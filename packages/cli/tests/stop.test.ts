@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error — a plain JS module of the benchmarks, without types
 import { writeKind } from '../../../bench/generate-offload.js';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'offloader.js');
