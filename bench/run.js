@@ -13,6 +13,7 @@ import { runB4 } from './b4-memory.js';
 import { runB5 } from './b5-latency.js';
 import { runB6 } from './b6-footprint.js';
 import { runB7 } from './b7-cold-start.js';
+import { runB8 } from './b8-binary-cold-start.js';
 import { RESULTS_MARKER } from './compare.js';
 import { keyedRows, machineFacts, renderSummary, renderTable } from './lib/report.js';
 import { fixed } from './lib/stats.js';
@@ -20,7 +21,7 @@ import { fixed } from './lib/stats.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const quick = process.env.BENCH_QUICK === '1';
 const only = new Set(
-  (process.env.BENCH_ONLY ?? 'b1,b2,b3,b4,b5,b6,b7').split(',').map((name) => name.trim().toLowerCase()),
+  (process.env.BENCH_ONLY ?? 'b1,b2,b3,b4,b5,b6,b7,b8').split(',').map((name) => name.trim().toLowerCase()),
 );
 const scale = quick ? 0.05 : Number(process.env.BENCH_SCALE ?? 1);
 const sizes = {
@@ -79,6 +80,10 @@ if (only.has('b6')) {
 if (only.has('b7')) {
   log('\nB7 cold start');
   show(await runB7({ runs: 10, log }));
+}
+if (only.has('b8')) {
+  log('\nB8 cold start of the single executable (npm run release) and of the Node CLI');
+  show(await runB8({ reps: 10, log }));
 }
 
 const minutes = (Date.now() - started) / 60_000;

@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { pluginsCommand } from './commands/plugins.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { stopCommand } from './commands/stop.js';
 import { tailCommand } from './commands/tail.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode } from './exit-codes.js';
@@ -25,7 +26,8 @@ export async function main(argv: string[]): Promise<number> {
     .command(pluginsCommand(setExit))
     .command(schemaCommand(setExit))
     .command(tailCommand(setExit))
-    .demandCommand(1, 'Name a command: run, validate, plugins, schema or tail.')
+    .command(stopCommand(setExit))
+    .demandCommand(1, 'Name a command: run, validate, plugins, schema, tail or stop.')
     .strict()
     .version(version)
     .help()

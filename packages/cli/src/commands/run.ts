@@ -4,6 +4,7 @@ import type { StatusServer } from '@offloader/status';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
 import { reportError } from '../report-error.js';
+import { STOP_SIGNALS, watchStopRequest } from '../stop-request.js';
 
 interface RunArgs {
   pipeline: string;
@@ -16,7 +17,8 @@ interface RunArgs {
 export function runCommand(setExit: (code: number) => void): CommandModule<object, RunArgs> {
   return {
     command: 'run <pipeline>',
-    describe: 'Run a pipeline until stopped (Ctrl-C drains in-flight records and commits checkpoints)',
+    describe:
+      'Run a pipeline until stopped (Ctrl-C, Ctrl-Break, SIGTERM or "offloader stop" drain in-flight records and commit checkpoints)',
     builder: (y) =>
       y
         .positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline YAML file' })
@@ -64,7 +66,7 @@ async function runPipeline(args: RunArgs): Promise<number> {
   const pipeline = await Pipeline.build(loaded, registry, { once: args.once, dryRun: args.dryRun });
   const controller = new AbortController();
   let interrupts = 0;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (signal: string) => {
     interrupts += 1;
     if (interrupts > 1) {
       process.stderr.write(`\n${signal} again: exiting without draining (unacknowledged records are re-sent later)\n`);
@@ -73,8 +75,8 @@ async function runPipeline(args: RunArgs): Promise<number> {
     process.stderr.write(`\n${signal}: stopping — draining in-flight records, committing checkpoints…\n`);
     controller.abort();
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  const unwatchStopRequest = args.dryRun ? undefined : watchStopRequest(loaded.stateDir, () => stop('stop request'));
   const { metrics, events, logger } = pipeline.services;
   let server: StatusServer | undefined;
   const progress = args.dryRun ? undefined : new ProgressReporter({ metrics, stream: process.stderr });
@@ -101,8 +103,8 @@ async function runPipeline(args: RunArgs): Promise<number> {
   } finally {
     await progress?.stop();
     await server?.close();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    unwatchStopRequest?.();
+    for (const signal of STOP_SIGNALS) process.off(signal, stop);
   }
 }
 
