@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run chaos`: every reliability and bad-input scenario end to end at full size, then the secrets scan over
 // everything they wrote. Sizes can be lowered for a quick look: CHAOS_R1_RECORDS, CHAOS_R1_KILLS,
-// CHAOS_R2_OUTAGE_MS, CHAOS_R3_RECORDS; CHAOS_ONLY=R1,R4 runs a subset; CHAOS_DIR sets the work folder.
+// CHAOS_R2_OUTAGE_MS, CHAOS_R3_RECORDS, CHAOS_R5_CASES (CHAOS_R5_SEED repeats R5's random choices); CHAOS_ONLY=R1,R4
+// runs a subset; CHAOS_DIR sets the work folder.
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { runCrashScenario } from './scenarios/r1-crash.js';
 import { runOutageScenario } from './scenarios/r2-outage.js';
 import { runFailuresScenario } from './scenarios/r3-failures.js';
 import { runBadInputScenario } from './scenarios/r4-bad-inputs.js';
+import { runCrashConsistencyScenario } from './scenarios/r5-crash-consistency.js';
 import { runSecretsScenario } from './scenarios/s1-secrets.js';
 import { runTwoInstancesScenario } from './scenarios/two-instances.js';
 
@@ -37,6 +39,7 @@ const scenarios = [
   ],
   ['R3', () => runFailuresScenario({ workDir, records: env('CHAOS_R3_RECORDS', 100_000) })],
   ['R4', () => runBadInputScenario({ workDir })],
+  ['R5', () => runCrashConsistencyScenario({ workDir, cases: env('CHAOS_R5_CASES', 200) })],
   ['T2', () => runTwoInstancesScenario({ workDir, files: 200, rowsPerFile: 500 })],
   ['T2', () => runTwoInstancesScenario({ workDir, files: 200, rowsPerFile: 500, once: false })],
   ['T2', () => runTwoInstancesScenario({ workDir, files: 60, rowsPerFile: 200, afterDelivery: 'keep', once: false })],

@@ -2,6 +2,7 @@ import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@
 import { createKinesisClient, deaggregate } from '@offloader/sink-kinesis';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalKinesis } from '@offloader/sink-kinesis/local';
 import { startFaultProxy } from '@offloader/testkit';
+import { waitFor } from './cli.js';
 
 /**
  * The Kinesis side of every scenario, in the harness process: kinesalite (the real local Kinesis-API server) and
@@ -19,6 +20,23 @@ export async function startBackend({ streams, shards = 2, path }) {
       await local.close();
     },
   };
+}
+
+/**
+ * After a kill: requests the proxy had already received still land in kinesalite, so wait until its counters stop
+ * moving before reading the stream back.
+ */
+export async function settleBackend(backend) {
+  let last = -1;
+  await waitFor(
+    () => {
+      const now = backend.proxy.counters.recordsForwarded + backend.proxy.counters.requests;
+      const stable = now === last;
+      last = now;
+      return stable;
+    },
+    { timeoutMs: 5000, everyMs: 150 },
+  );
 }
 
 /**

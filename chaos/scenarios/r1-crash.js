@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kinesisSink, runCli, sleep, startCli, waitFor, writePipeline } from '../lib/cli.js';
-import { StreamReader, startBackend } from '../lib/kinesis.js';
+import { StreamReader, settleBackend, startBackend } from '../lib/kinesis.js';
 import { Ledger } from '../lib/ledger.js';
 import { expectedIds, writeDataFiles } from '../lib/offload.js';
 import { check } from '../lib/report.js';
@@ -77,17 +77,7 @@ export async function runCrashScenario({ workDir, records, rowsPerFile = 10_000,
       const uptimeMs = Date.now() - run.startedAt;
       run.child.kill('SIGKILL');
       await run.exited;
-      // Requests the proxy had already received still land in kinesalite: wait until its counters stop moving.
-      let last = -1;
-      await waitFor(
-        () => {
-          const now = backend.proxy.counters.recordsForwarded + backend.proxy.counters.requests;
-          const stable = now === last;
-          last = now;
-          return stable;
-        },
-        { timeoutMs: 5000, everyMs: 150 },
-      );
+      await settleBackend(backend);
       await reader.drain((data) => ledger.addPayload(data));
       killLog.push({ run: k, killed: true, uptimeMs, deliveredSoFar: ledger.copies.size });
       ledger.nextEpoch();

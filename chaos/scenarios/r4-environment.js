@@ -20,8 +20,8 @@ export const ENVIRONMENT_CASES = [
     mountOptions: 'ro,size=1m',
     rows: 4,
     badRows: 0,
-    expectText: '4 rec once; FILE_IO; stays, not re-sent',
-    expectEvent: 'FILE_IO',
+    expectText: '4 rec once; STORAGE_UNWRITABLE; stays, not re-sent',
+    expectEvent: 'STORAGE_UNWRITABLE',
   },
   {
     tag: 'env2',
@@ -30,8 +30,8 @@ export const ENVIRONMENT_CASES = [
     mountOptions: 'size=1m',
     rows: 16_000,
     badRows: 0,
-    expectText: '16000 rec once; FILE_IO; stays, no partial copy',
-    expectEvent: 'FILE_IO',
+    expectText: '16000 rec once; STORAGE_UNWRITABLE; stays, no partial copy',
+    expectEvent: 'STORAGE_UNWRITABLE',
   },
   {
     tag: 'env3',

@@ -1,31 +1,69 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  ensureDirectory,
+  type GenerationRead,
+  readGenerations,
+  type StateDamage,
+  writeFileDurably,
+} from './durable.js';
 import { OffloaderError } from './errors.js';
 
+/** A checkpoint that could not be used as it was, and what was used instead. */
+export interface CheckpointRecovery {
+  /** The damaged checkpoint file. */
+  file: string;
+  damage: StateDamage;
+  /** `previous`: the generation before it (`<file>.prev`); `start`: nothing usable, files are read from the start. */
+  used: 'previous' | 'start';
+  /** Damage of the previous generation when it could not be used either. */
+  previousDamage?: StateDamage;
+}
+
+export interface CheckpointLoadOptions<T> {
+  /** Whether a parsed document is a checkpoint this reader understands; others count as damaged. */
+  accept?: (value: unknown) => value is T;
+  /** Told when the current checkpoint was damaged and a fallback was used. */
+  onRecovered?: (recovery: CheckpointRecovery) => void;
+}
+
 /**
- * Durable progress of sources: one JSON document per source id, written atomically (temp file + rename),
- * so a crash leaves either the old or the new checkpoint, never a torn one.
+ * Durable progress of sources: one JSON document per source id. Writes survive a power cut (temp file, fsync,
+ * rename, directory fsync) and keep the generation before as `<id>.json.prev`; a damaged checkpoint falls back to
+ * it, or to nothing (files from the start), so a crash costs re-sent records, never a manual restart.
  */
 export interface CheckpointStore {
-  load<T>(sourceId: string): Promise<T | undefined>;
+  load<T>(sourceId: string, options?: CheckpointLoadOptions<T>): Promise<T | undefined>;
   save<T>(sourceId: string, value: T): Promise<void>;
 }
+
+const anyDocument = (value: unknown): value is never => value !== null && typeof value === 'object';
 
 export class FileCheckpointStore implements CheckpointStore {
   private readonly writes = new Map<string, Promise<void>>();
 
   constructor(private readonly dir: string) {}
 
-  async load<T>(sourceId: string): Promise<T | undefined> {
+  async load<T>(sourceId: string, options: CheckpointLoadOptions<T> = {}): Promise<T | undefined> {
+    const file = this.pathOf(sourceId);
+    let read: GenerationRead<T>;
     try {
-      return JSON.parse(await readFile(this.pathOf(sourceId), 'utf8')) as T;
+      read = await readGenerations(file, options.accept ?? anyDocument);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      // Damage is recovered from; only an unreadable folder or file (permissions) is a problem to fix at start.
       throw new OffloaderError('CHECKPOINT_IO', `cannot read checkpoint of ${sourceId}: ${(error as Error).message}`, {
         cause: error,
-        file: this.pathOf(sourceId),
+        file,
       });
     }
+    if (read.damage) {
+      options.onRecovered?.({
+        file,
+        damage: read.damage,
+        used: read.used === 'previous' ? 'previous' : 'start',
+        previousDamage: read.previousDamage,
+      });
+    }
+    return read.value;
   }
 
   save<T>(sourceId: string, value: T): Promise<void> {
@@ -38,11 +76,9 @@ export class FileCheckpointStore implements CheckpointStore {
 
   private async write<T>(sourceId: string, value: T): Promise<void> {
     const file = this.pathOf(sourceId);
-    const temp = `${file}.${process.pid}.tmp`;
     try {
-      await mkdir(this.dir, { recursive: true });
-      await writeFile(temp, JSON.stringify(value));
-      await rename(temp, file);
+      await ensureDirectory(this.dir);
+      await writeFileDurably(file, JSON.stringify(value), { keepPrevious: true });
     } catch (error) {
       throw new OffloaderError('CHECKPOINT_IO', `cannot write checkpoint of ${sourceId}: ${(error as Error).message}`, {
         cause: error,
@@ -62,9 +98,9 @@ export class MemoryCheckpointStore implements CheckpointStore {
 
   constructor(private readonly seed?: CheckpointStore) {}
 
-  async load<T>(sourceId: string): Promise<T | undefined> {
+  async load<T>(sourceId: string, options?: CheckpointLoadOptions<T>): Promise<T | undefined> {
     if (this.values.has(sourceId)) return this.values.get(sourceId) as T;
-    return this.seed?.load<T>(sourceId);
+    return this.seed?.load<T>(sourceId, options);
   }
 
   async save<T>(sourceId: string, value: T): Promise<void> {

@@ -68,6 +68,17 @@ export const CODES = {
     meaning: 'Records were not written within the retry limits; the source keeps them for later.',
   },
   SINK_UNREACHABLE: { use: 'error', meaning: 'The stream endpoint cannot be reached.' },
+  STATE_RECOVERED: {
+    use: 'event',
+    meaning:
+      'A checkpoint, claim or done marker was missing, empty, cut short or unparsable (power cut, disk fault); an earlier state was used and the records after it are sent again, none skipped.',
+  },
+  STORAGE_UNWRITABLE: {
+    use: 'event',
+    meaning:
+      'The state, archive or quarantine folder takes no writes (disk full, read-only): no new work is taken, everything is kept, and the folder is probed with backoff.',
+  },
+  STORAGE_WRITABLE: { use: 'event', meaning: 'A folder that took no writes takes them again; reading resumes.' },
   STREAM_NOT_ALLOWED: {
     use: 'error+event',
     meaning: 'A custom file names a stream that is not in allowedStreams; the file is quarantined.',

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { parseState, type StateDamage, writeFileDurably } from '../durable.js';
 import { CLAIMS_DIR, type FolderFile } from './types.js';
 
 interface ClaimBody {
@@ -12,6 +13,23 @@ interface ClaimBody {
   file: string;
   /** Set when the file was delivered but stays in place (`keep`, a failed move): the identity it had then. */
   done?: string;
+}
+
+/**
+ * A claim that does not parse was cut by a power cut or a disk fault (claims appear whole, see `create`), or is a
+ * claim of the fallback path whose writer has not written it yet: after this long, it is taken over.
+ */
+export const DAMAGED_CLAIM_GRACE_MS = 2000;
+
+/** A claim or done marker that was damaged and taken over. */
+export interface ClaimRecovery {
+  file: string;
+  damage: StateDamage;
+}
+
+function isClaimBody(value: unknown): value is ClaimBody {
+  const body = value as Partial<ClaimBody> | null;
+  return typeof body === 'object' && body !== null && typeof body.pid === 'number' && typeof body.host === 'string';
 }
 
 /** What tells two versions of a file with the same name apart. */
@@ -25,7 +43,8 @@ export function fileIdentity(file: Pick<FolderFile, 'size' | 'mtimeMs'>): string
  * claims are touched regularly. A claim is stale — and taken over — when its holder's pid is gone on this host,
  * or when it was not touched for `staleMs`. A file delivered but left in place keeps its claim as a *done marker*
  * (with the file's identity), so no other instance sends it again; only a changed file (new identity) is claimable
- * again. In dry-run, claims live in memory only.
+ * again. A damaged claim or marker (empty, cut short, not a claim) is taken over after a short grace, and
+ * reported: it costs a re-read from the checkpoint, never a stuck file. In dry-run, claims live in memory only.
  */
 export class ClaimRegistry {
   private readonly held = new Set<string>();
@@ -36,7 +55,13 @@ export class ClaimRegistry {
 
   constructor(
     root: string,
-    private readonly options: { sourceId: string; staleMs: number; dryRun: boolean; now: () => number },
+    private readonly options: {
+      sourceId: string;
+      staleMs: number;
+      dryRun: boolean;
+      now: () => number;
+      onRecovered?: (recovery: ClaimRecovery) => void;
+    },
   ) {
     this.dir = join(root, CLAIMS_DIR);
   }
@@ -59,9 +84,8 @@ export class ClaimRegistry {
     if (this.options.dryRun || !this.held.delete(file.relPath)) return;
     const path = this.pathOf(file.relPath);
     const body: ClaimBody = { ...this.body(file.relPath), done: fileIdentity(file) };
-    const temp = `${path}.${randomUUID()}.tmp`;
-    await writeFile(temp, JSON.stringify(body));
-    await rename(temp, path);
+    // Durable: after a power cut a lost marker would send the whole kept file again.
+    await writeFileDurably(path, JSON.stringify(body));
     this.doneMarkers.add(file.relPath);
   }
 
@@ -124,12 +148,34 @@ export class ClaimRegistry {
     }
   }
 
+  /**
+   * Creates the claim whole: the body is written to a temporary file that is then hard-linked to the claim's name
+   * (atomic, fails when the name exists), so a killed process never leaves an empty claim that others must wait
+   * out. Where hard links are not supported, falls back to an exclusive create and write.
+   */
   private async create(path: string, relPath: string): Promise<boolean> {
-    const body = this.body(relPath);
+    const text = JSON.stringify(this.body(relPath));
+    const temp = `${path}.${randomUUID()}.tmp`;
+    try {
+      await writeFile(temp, text);
+      await link(temp, path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+      return this.createWithoutLink(path, relPath, text);
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+    this.held.add(relPath);
+    return true;
+  }
+
+  private async createWithoutLink(path: string, relPath: string, text: string): Promise<boolean> {
     try {
       const handle = await open(path, 'wx');
       try {
-        await handle.writeFile(JSON.stringify(body));
+        await handle.writeFile(text);
       } finally {
         await handle.close();
       }
@@ -145,7 +191,7 @@ export class ClaimRegistry {
    * Moves a stale claim aside. The rename is atomic, so of two instances taking over the same claim only one
    * moves it; the content is checked afterwards so a fresh claim moved by mistake is put back.
    */
-  private async takeOverStale(path: string, file: FolderFile): Promise<boolean> {
+  private async takeOverStale(path: string, file: FolderFile, waited = false): Promise<boolean> {
     let text: string;
     let mtimeMs: number;
     try {
@@ -154,7 +200,16 @@ export class ClaimRegistry {
     } catch {
       return true; // released meanwhile
     }
-    if (!this.isStale(text, mtimeMs, file)) return false;
+    const parsed = parseState(text, isClaimBody);
+    const damaged = 'damage' in parsed;
+    const age = Date.now() - mtimeMs;
+    if (damaged && age <= DAMAGED_CLAIM_GRACE_MS) {
+      // Wait the short grace out here rather than skip the file: a `--once` run would otherwise leave it behind.
+      if (waited) return false;
+      await new Promise((resolve) => setTimeout(resolve, DAMAGED_CLAIM_GRACE_MS - Math.max(0, age) + 20));
+      return this.takeOverStale(path, file, true);
+    }
+    if (!damaged && !this.isStale(parsed.value, mtimeMs, file)) return false;
     const aside = `${path}.${randomUUID()}.stale`;
     try {
       await rename(path, aside);
@@ -167,23 +222,16 @@ export class ClaimRegistry {
       return false;
     }
     await unlink(aside).catch(() => undefined);
+    if (damaged) this.options.onRecovered?.({ file: path, damage: parsed.damage });
     return true;
   }
 
-  private isStale(text: string, mtimeMs: number, file: FolderFile): boolean {
-    let body: Partial<ClaimBody> | undefined;
-    try {
-      body = JSON.parse(text) as Partial<ClaimBody>;
-    } catch {
-      body = undefined;
-    }
+  private isStale(body: ClaimBody, mtimeMs: number, file: FolderFile): boolean {
     // A done marker outlives its writer: it goes stale only when the file under that name changed.
-    if (body?.done !== undefined) return body.done !== fileIdentity(file);
+    if (body.done !== undefined) return body.done !== fileIdentity(file);
     // File times are wall-clock times, so compare them with the wall clock, not the injected one.
     if (Date.now() - mtimeMs > this.options.staleMs) return true;
-    // A torn claim (crash while writing) that is not yet old: wait for the age rule.
-    if (!body) return false;
-    return body.host === this.host && typeof body.pid === 'number' && !isAlive(body.pid);
+    return body.host === this.host && !isAlive(body.pid);
   }
 
   private pathOf(relPath: string): string {

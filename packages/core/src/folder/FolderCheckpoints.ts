@@ -1,4 +1,4 @@
-import type { CheckpointStore } from '../checkpoints.js';
+import type { CheckpointRecovery, CheckpointStore } from '../checkpoints.js';
 import type { Logger } from '../logger.js';
 import type { FolderFile, ResumePoint } from './types.js';
 
@@ -33,9 +33,27 @@ export interface FolderCheckpointDocument {
   files: Record<string, FileCheckpoint>;
 }
 
+function isCheckpointDocument(value: unknown): value is FolderCheckpointDocument {
+  const document = value as Partial<FolderCheckpointDocument> | null;
+  if (document?.version !== 1 || typeof document.files !== 'object' || document.files === null) return false;
+  return Object.values(document.files).every(
+    (entry) =>
+      typeof entry === 'object' &&
+      entry !== null &&
+      Number.isFinite(entry.size) &&
+      Number.isFinite(entry.mtimeMs) &&
+      Number.isInteger(entry.line) &&
+      entry.line >= 0 &&
+      Number.isInteger(entry.records) &&
+      entry.records >= 0,
+  );
+}
+
 /**
- * Per-file progress, persisted through the {@link CheckpointStore} (atomic writes). Writes are throttled to one
- * per `intervalMs`; `flush()` writes at once (file finished, stop). In dry-run nothing is persisted.
+ * Per-file progress, persisted through the {@link CheckpointStore} (durable writes, one previous generation kept).
+ * Writes are throttled to one per `intervalMs` (or sooner once `MAX_RECORDS_BEHIND` records pile up) and never
+ * overlap: while one is on its way to the disk, later changes are coalesced into the next. `flush()` writes at
+ * once (file finished, stop). In dry-run nothing is persisted.
  */
 export class FolderCheckpoints {
   private entries = new Map<string, FileCheckpoint>();
@@ -57,12 +75,26 @@ export class FolderCheckpoints {
       beforeWrite?: () => Promise<void>;
       /** Last say on what is stored for a file, once `beforeWrite` ran (e.g. what output really reached disk). */
       persisted?: (relPath: string, entry: FileCheckpoint) => FileCheckpoint;
+      /** The stored checkpoint was damaged; `inProgress` files of the generation used resume from earlier lines. */
+      onRecovered?: (recovery: CheckpointRecovery, inProgress: number) => void;
+      /** A write failed (it is retried with the next one); e.g. the state disk is full. */
+      onWriteFailed?: (error: unknown) => void;
     },
   ) {}
 
   async load(): Promise<void> {
-    const document = await this.store.load<FolderCheckpointDocument>(this.options.sourceId);
-    if (document?.version === 1 && document.files) this.entries = new Map(Object.entries(document.files));
+    let recovery: CheckpointRecovery | undefined;
+    const document = await this.store.load<FolderCheckpointDocument>(this.options.sourceId, {
+      accept: isCheckpointDocument,
+      onRecovered: (value) => {
+        recovery = value;
+      },
+    });
+    if (document) this.entries = new Map(Object.entries(document.files));
+    if (recovery) {
+      const inProgress = [...this.entries.values()].filter((entry) => !entry.done).length;
+      this.options.onRecovered?.(recovery, inProgress);
+    }
   }
 
   /** The stored progress of `file`, or undefined when the file is new (or a different file with the same name). */
@@ -147,6 +179,7 @@ export class FolderCheckpoints {
     } catch (error) {
       this.dirty = true;
       this.options.logger.error({ err: error, source: this.options.sourceId }, 'checkpoint write failed');
+      this.options.onWriteFailed?.(error);
     }
   }
 

@@ -1,18 +1,19 @@
-import { unlink } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { OffloaderError } from '../errors.js';
 import { Metric } from '../metrics.js';
 import type { Source, SourceBatch } from '../plugin.js';
 import type { BatchAck, OffloadRecord } from '../record.js';
 import { ClaimRegistry, fileIdentity } from './ClaimRegistry.js';
+import { Disposal } from './Disposal.js';
 import { FileRun } from './FileRun.js';
-import { FolderCheckpoints } from './FolderCheckpoints.js';
+import { FolderCheckpoints, MAX_RECORDS_BEHIND } from './FolderCheckpoints.js';
 import { FolderScanner, refreshStat } from './FolderScanner.js';
 import { FolderWatcher } from './FolderWatcher.js';
 import { FileEvents } from './fileEvents.js';
 import { moveNoClobber } from './fileMoves.js';
 import { Readiness } from './Readiness.js';
 import { RejectedOutput } from './RejectedOutput.js';
+import { StorageGuard } from './StorageGuard.js';
 import { FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
 
 /**
@@ -34,6 +35,8 @@ export class FolderSource implements Source {
   private readonly rejected: RejectedOutput;
   private readonly events: FileEvents;
   private readonly watcher?: FolderWatcher;
+  private readonly storage: StorageGuard;
+  private readonly disposal: Disposal;
   private readonly labels: { source: string };
   private readonly batchSize: number;
   private readonly retryDelayMs: number;
@@ -73,17 +76,19 @@ export class FolderSource implements Source {
       staleMs: options.staleClaimMs ?? 600_000,
       dryRun,
       now: () => services.clock.now(),
+      onRecovered: (recovery) => this.events.claimRecovered(recovery),
     });
-    this.rejected = new RejectedOutput(this.quarantinePath, !dryRun, (error) =>
-      services.logger.error({ err: error, source: this.id }, 'cannot write rejected rows'),
-    );
+    this.rejected = new RejectedOutput(this.quarantinePath, !dryRun, (error) => {
+      services.logger.error({ err: error, source: this.id }, 'cannot write rejected rows');
+      this.storage.noteFailure('quarantine', this.quarantinePath, error);
+    });
     this.checkpoints = new FolderCheckpoints(services.checkpoints, {
       sourceId: this.id,
       intervalMs: options.checkpointIntervalMs ?? 250,
       persist: !dryRun,
       logger: services.logger,
-      // A checkpoint says "rows up to line N were rejected" only once those rows are on disk.
-      beforeWrite: () => this.rejected.flush().catch(() => undefined),
+      // A checkpoint says "rows up to line N were rejected" only once those rows are on disk (synced).
+      beforeWrite: () => this.rejected.flush(undefined, { durable: true }).catch(() => undefined),
       persisted: (relPath, entry) =>
         this.rejected.hasFailed(relPath)
           ? {
@@ -92,6 +97,10 @@ export class FolderSource implements Source {
               rewriteRejected: true,
             }
           : entry,
+      onRecovered: (recovery, inProgress) =>
+        this.events.checkpointRecovered(recovery, inProgress, MAX_RECORDS_BEHIND + this.batchSize),
+      onWriteFailed: (error) =>
+        this.storage.noteFailure('state', dirname((error as OffloaderError).file ?? this.root), error),
     });
     this.events = new FileEvents(services.events, this.id);
     if (options.watch) {
@@ -102,6 +111,21 @@ export class FolderSource implements Source {
         ),
       );
     }
+    this.storage = new StorageGuard({
+      clock: services.clock,
+      onBlocked: (area, dir, error) => this.events.storageUnwritable(area, dir, error),
+      onResumed: (area, dir, blockedMs) => this.events.storageWritable(area, dir, blockedMs),
+    });
+    this.disposal = new Disposal({
+      afterDelivery: options.afterDelivery,
+      dryRun,
+      archivePath: this.archivePath,
+      checkpoints: this.checkpoints,
+      claims: this.claims,
+      events: this.events,
+      storage: this.storage,
+      finished: this.finished,
+    });
   }
 
   async start(): Promise<void> {
@@ -126,7 +150,7 @@ export class FolderSource implements Source {
       // Every ready file of one scan is read before the folder is scanned again (a backlog of thousands of files
       // must not cost a scan per file); claims keep other instances off the files taken here.
       for (const file of files) {
-        if (signal.aborted) break;
+        if (signal.aborted || !(await this.writable(signal))) break;
         if (snapshot && !snapshot.has(file.relPath)) continue;
         const at = clock.now();
         if (!this.isEligible(file, at)) continue;
@@ -209,7 +233,7 @@ export class FolderSource implements Source {
             yield this.seal(run, records, keepRaws ? raws : undefined);
             records = [];
             raws = [];
-            if (signal.aborted) {
+            if (signal.aborted || !(await this.writable(signal))) {
               metrics.add(Metric.rowsRead, this.labels, at + 1);
               metrics.add(Metric.rowsRejected, this.labels, errors);
               break reading;
@@ -220,7 +244,7 @@ export class FolderSource implements Source {
         metrics.add(Metric.rowsRejected, this.labels, errors);
         if (signal.aborted) break;
       }
-      completed = !signal.aborted;
+      completed = !signal.aborted && !(this.storage.isBlocked && this.options.mode.once);
     } catch (error) {
       run.readStopped = true;
       await this.onFileError(run, error);
@@ -272,13 +296,16 @@ export class FolderSource implements Source {
     const { file } = run;
     try {
       let rejectedWritten = true;
-      await this.rejected.flush(file.relPath).catch((error: Error) => {
+      // Synced: the source file may be archived or deleted next, and only then the quarantine has the only copy.
+      await this.rejected.flush(file.relPath, { durable: true }).catch((error: Error) => {
         rejectedWritten = false;
+        // A full or read-only quarantine already raised its one event.
+        if (this.storage.noteFailure('quarantine', this.quarantinePath, error)) return;
         this.events.fileIoFailed(file, `cannot write its rejected rows to quarantine, file kept: ${error.message}`);
       });
       this.events.report(run);
       if (run.hadFailure || !rejectedWritten) return await this.keepForRetry(run, run.hadFailure);
-      const staysInPlace = await this.afterDelivery(file);
+      const staysInPlace = await this.disposal.afterDelivery(file);
       this.options.services.metrics.add(Metric.filesDone, this.labels);
       this.options.services.logger.info({ source: this.id, file: file.path }, 'file delivered');
       this.attempts.delete(file.relPath);
@@ -289,32 +316,16 @@ export class FolderSource implements Source {
     }
   }
 
-  /** Archives, deletes or keeps a delivered file; true when it is still in the folder afterwards. */
-  private async afterDelivery(file: FolderFile): Promise<boolean> {
-    const mode = this.options.afterDelivery;
-    if (this.options.mode.dryRun) {
-      this.finished.set(file.relPath, identity(file));
-      return true;
-    }
-    let staysInPlace = mode === 'keep';
-    try {
-      if (mode === 'archive') await moveNoClobber(file.path, this.archivePath!, file.kindDir, file.name);
-      else if (mode === 'delete') await unlink(file.path);
-      if (mode === 'keep') {
-        this.checkpoints.update(file, { done: true });
-        this.finished.set(file.relPath, identity(file));
-      } else {
-        this.checkpoints.remove(file.relPath);
-      }
-    } catch (error) {
-      // Delivered but still in place: remember it as done so it is never sent again, also after a restart.
-      staysInPlace = true;
-      this.checkpoints.update(file, { done: true });
-      this.finished.set(file.relPath, identity(file));
-      this.events.fileIoFailed(file, `delivered, but cannot ${mode} it: ${(error as Error).message}`);
-    }
+  /**
+   * Whether new work may be taken: while a folder the source writes to takes no writes, continuous mode waits
+   * (probing with backoff) and then finishes what waited for it; once-mode stops here and leaves the rest.
+   */
+  private async writable(signal: AbortSignal): Promise<boolean> {
+    if (!this.storage.isBlocked) return true;
+    if (this.options.mode.once || !(await this.storage.waitUntilWritable(signal))) return false;
     await this.checkpoints.flush();
-    return staysInPlace;
+    await this.disposal.retryPendingMoves();
+    return !this.storage.isBlocked || this.writable(signal);
   }
 
   private async keepForRetry(run: FileRun, recordsFailed = true): Promise<void> {

@@ -1,5 +1,6 @@
-import { appendFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ensureDirectory, syncDirectory, syncFile } from '../durable.js';
 import { OffloaderError } from '../errors.js';
 import type { BatchAck, OffloadRecord } from '../record.js';
 import type { FileRun } from './FileRun.js';
@@ -27,7 +28,9 @@ const FLUSH_ROWS = 256;
  * Writes rejected rows beside the quarantined files: `<quarantine>/<kind dir>/<file>.rejected.csv` holds the
  * raw rows (UTF-8, one per line, as read), and `<file>.rejected.jsonl` one JSON line per row with
  * `{line, field, code, reason, stage}` in the same order. Rows are buffered and appended in blocks; writes of
- * one file are serialised. In dry-run nothing is written.
+ * one file are serialised. A durable flush also fsyncs what was appended (and new directory entries): it runs
+ * before a checkpoint that vouches for the rows and before the source file is archived or deleted, not per block.
+ * In dry-run nothing is written.
  */
 export class RejectedOutput {
   private readonly pending = new Map<string, Pending>();
@@ -35,6 +38,10 @@ export class RejectedOutput {
   private readonly failures = new Map<string, unknown>();
   /** Highest decoder-row line of each file known to be on disk, for the checkpoint. */
   private readonly written = new Map<string, number>();
+  /** Output files appended to since their last fsync, per source file. */
+  private readonly unsynced = new Map<string, Set<string>>();
+  /** Directories that gained entries (new folders, new output files) since they were last synced. */
+  private readonly unsyncedDirs = new Set<string>();
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -100,7 +107,7 @@ export class RejectedOutput {
    * Appends the buffered rows of one file (or of every file). Rejects while a write of those files has failed:
    * the caller must then keep the file (and its checkpoint) where it is, so no rejected row is ever lost.
    */
-  async flush(relPath?: string): Promise<void> {
+  async flush(relPath?: string, options: { durable?: boolean } = {}): Promise<void> {
     const keys = relPath === undefined ? [...this.pending.keys()] : [relPath];
     for (const key of keys) {
       const pending = this.pending.get(key);
@@ -115,9 +122,33 @@ export class RejectedOutput {
           this.onError(error);
         });
     }
+    if (options.durable && this.write) {
+      this.chain = this.chain.then(() => this.sync(relPath)).catch((error) => this.onError(error));
+    }
     await this.chain;
     const failed = relPath === undefined ? this.failures.values().next().value : this.failures.get(relPath);
     if (failed !== undefined) throw failed;
+  }
+
+  /** Fsyncs the output appended to since the last sync (of one file, or of all), then the directories that changed. */
+  private async sync(relPath?: string): Promise<void> {
+    const keys = relPath === undefined ? [...this.unsynced.keys()] : [relPath];
+    for (const key of keys) {
+      const paths = this.unsynced.get(key);
+      if (!paths) continue;
+      try {
+        for (const path of paths) await syncFile(path);
+        this.unsynced.delete(key);
+      } catch (error) {
+        // Not on disk for sure: the file keeps its rows pending, as when the append itself failed.
+        this.failures.set(key, error);
+        throw error;
+      }
+    }
+    for (const dir of [...this.unsyncedDirs].sort((a, b) => b.length - a.length)) {
+      await syncDirectory(dir);
+      this.unsyncedDirs.delete(dir);
+    }
   }
 
   /** A new pass over `relPath` writes its rejected rows again; forget the old failure. */
@@ -128,7 +159,12 @@ export class RejectedOutput {
 
   private async append(file: FolderFile, rows: RejectedRow[]): Promise<void> {
     const paths = this.pathsOf(file);
-    await mkdir(join(paths.rows, '..'), { recursive: true });
+    const dir = dirname(paths.rows);
+    const created = await ensureDirectory(dir);
+    // Each folder mkdir created is a new entry in its parent, which must reach the disk too.
+    if (created) {
+      for (let at = dir; at.length >= created.length; at = dirname(at)) this.unsyncedDirs.add(dirname(at));
+    }
     let raw = '';
     let reasons = '';
     for (const row of rows) {
@@ -137,6 +173,15 @@ export class RejectedOutput {
     }
     await appendFile(paths.rows, raw);
     await appendFile(paths.reasons, reasons);
+    let unsynced = this.unsynced.get(file.relPath);
+    if (!unsynced) {
+      unsynced = new Set();
+      this.unsynced.set(file.relPath, unsynced);
+    }
+    unsynced.add(paths.rows);
+    unsynced.add(paths.reasons);
+    // The output files may be new entries of their folder (cheaper to sync it than to find out).
+    this.unsyncedDirs.add(dir);
     for (const row of rows) {
       if (row.stage === 'decoder' && row.line > (this.written.get(file.relPath) ?? 0))
         this.written.set(file.relPath, row.line);

@@ -1,5 +1,7 @@
+import type { CheckpointRecovery } from '../checkpoints.js';
 import { OffloaderError } from '../errors.js';
 import type { EventLog } from '../events.js';
+import type { ClaimRecovery } from './ClaimRegistry.js';
 import type { FileRun } from './FileRun.js';
 import type { FolderFile } from './types.js';
 
@@ -12,6 +14,11 @@ export const FolderEventCodes = {
   readRetry: 'FILE_READ_RETRY',
   fileIo: 'FILE_IO',
   fileVanished: 'FILE_VANISHED',
+  /** A damaged checkpoint, claim or done marker was replaced by an earlier state; some records may be re-sent. */
+  stateRecovered: 'STATE_RECOVERED',
+  /** The state, archive or quarantine folder takes no writes (disk full, read-only): no new work until it does. */
+  storageUnwritable: 'STORAGE_UNWRITABLE',
+  storageWritable: 'STORAGE_WRITABLE',
 } as const;
 
 /**
@@ -108,6 +115,53 @@ export class FileEvents {
       code: FolderEventCodes.fileIo,
       file: file.path,
       message: `${file.relPath}: ${message}`,
+    });
+  }
+
+  /** The checkpoint was damaged; `inProgress` files resume from the generation used, `recordsBehind` its cadence. */
+  checkpointRecovered(recovery: CheckpointRecovery, inProgress: number, recordsBehind: number): void {
+    const { file, damage, used, previousDamage } = recovery;
+    const message =
+      used === 'previous'
+        ? `checkpoint ${file} was ${damage}; resumed from its previous generation (${file}.prev): ${inProgress} file(s) in progress resume from it, so the records acknowledged after it — about ${recordsBehind} per file in progress, the checkpoint cadence — are sent again; nothing is skipped`
+        : `checkpoint ${file} was ${damage} and its previous generation ${previousDamage ?? 'missing'}: every file still in the folder is read from its start, so the records already delivered from them are sent again (up to whole files); nothing is skipped`;
+    this.events.emit({
+      severity: 'warning',
+      source: this.source,
+      code: FolderEventCodes.stateRecovered,
+      file,
+      message,
+    });
+  }
+
+  claimRecovered(recovery: ClaimRecovery): void {
+    this.events.emit({
+      severity: 'warning',
+      source: this.source,
+      code: FolderEventCodes.stateRecovered,
+      file: recovery.file,
+      message: `claim or done marker ${recovery.file} was ${recovery.damage}; taken over: its file is read again from its checkpoint (records after the checkpoint are sent again, the whole file if the checkpoint does not know it); nothing is skipped`,
+    });
+  }
+
+  storageUnwritable(area: string, dir: string, error: unknown): void {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as { cause?: NodeJS.ErrnoException }).cause?.code;
+    this.events.emit({
+      severity: 'error',
+      source: this.source,
+      code: FolderEventCodes.storageUnwritable,
+      file: dir,
+      message: `the ${area} folder ${dir} takes no writes (${code ?? (error as Error).message}): no new files are read until it does; everything read so far is kept, and the folder is checked again with backoff`,
+    });
+  }
+
+  storageWritable(area: string, dir: string, blockedMs: number): void {
+    this.events.emit({
+      severity: 'info',
+      source: this.source,
+      code: FolderEventCodes.storageWritable,
+      file: dir,
+      message: `the ${area} folder ${dir} takes writes again after ${(blockedMs / 1000).toFixed(0)} s: reading resumes`,
     });
   }
 
