@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { pluginsCommand } from './commands/plugins.js';
+import { resetCommand } from './commands/reset.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { statusCommand } from './commands/status.js';
 import { tailCommand } from './commands/tail.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode } from './exit-codes.js';
@@ -12,6 +14,11 @@ import { reportError } from './report-error.js';
 export { builtinPlugins, createBuiltinRegistry } from './builtins.js';
 export { ExitCode } from './exit-codes.js';
 export { reportError } from './report-error.js';
+
+/** A command line yargs rejected (unknown flag or command, missing argument): exit 2, nothing ran. */
+class UsageError extends Error {}
+
+const COMMANDS = ['run', 'validate', 'status', 'reset', 'plugins', 'schema', 'tail'];
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -30,23 +37,30 @@ export async function main(argv: string[]): Promise<number> {
     .command(pluginsCommand(setExit))
     .command(schemaCommand(setExit))
     .command(tailCommand(setExit))
-    .demandCommand(1, 'Name a command: run, validate, plugins, schema or tail.')
+    .command(statusCommand(setExit))
+    .command(resetCommand(setExit))
+    .demandCommand(1, 'Name a command: run, validate, status, reset, plugins, schema or tail.')
+    .recommendCommands()
     .strict()
     .version(version)
+    .describe('version', 'Show the version number')
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.')
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      process.stderr.write(`${message}\n\nRun "offloader --help" for usage.\n`);
-      setExit(ExitCode.Usage);
+      // Throwing stops yargs before any command handler runs: a mistyped flag never starts a real run.
+      throw error ?? new UsageError(message);
     });
   try {
     await parser.parseAsync();
   } catch (error) {
-    return reportError(error);
+    if (!(error instanceof UsageError)) return reportError(error);
+    const command = argv.find((arg) => !arg.startsWith('-'));
+    const help = command && COMMANDS.includes(command) ? `offloader ${command} --help` : 'offloader --help';
+    process.stderr.write(`${error.message}\n\nRun "${help}" for usage.\n`);
+    return ExitCode.Usage;
   }
   return exitCode;
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OffloaderError } from './errors.js';
 
@@ -9,6 +9,10 @@ import { OffloaderError } from './errors.js';
 export interface CheckpointStore {
   load<T>(sourceId: string): Promise<T | undefined>;
   save<T>(sourceId: string, value: T): Promise<void>;
+  /** Forgets the checkpoint of a source (`offloader reset`). */
+  remove(sourceId: string): Promise<void>;
+  /** When the checkpoint was last written, or undefined when there is none. */
+  updatedAt(sourceId: string): Promise<Date | undefined>;
 }
 
 export class FileCheckpointStore implements CheckpointStore {
@@ -36,6 +40,15 @@ export class FileCheckpointStore implements CheckpointStore {
     return next;
   }
 
+  async remove(sourceId: string): Promise<void> {
+    await (this.writes.get(sourceId) ?? Promise.resolve()).catch(() => undefined);
+    await rm(this.pathOf(sourceId), { force: true });
+  }
+
+  async updatedAt(sourceId: string): Promise<Date | undefined> {
+    return (await stat(this.pathOf(sourceId)).catch(() => undefined))?.mtime;
+  }
+
   private async write<T>(sourceId: string, value: T): Promise<void> {
     const file = this.pathOf(sourceId);
     const temp = `${file}.${process.pid}.tmp`;
@@ -59,15 +72,23 @@ export class FileCheckpointStore implements CheckpointStore {
 /** Keeps checkpoints in memory only: used by `--dry-run`, which must leave no trace. */
 export class MemoryCheckpointStore implements CheckpointStore {
   private readonly values = new Map<string, unknown>();
-
-  constructor(private readonly seed?: CheckpointStore) {}
+  private readonly times = new Map<string, Date>();
 
   async load<T>(sourceId: string): Promise<T | undefined> {
-    if (this.values.has(sourceId)) return this.values.get(sourceId) as T;
-    return this.seed?.load<T>(sourceId);
+    return this.values.get(sourceId) as T | undefined;
   }
 
   async save<T>(sourceId: string, value: T): Promise<void> {
     this.values.set(sourceId, structuredClone(value));
+    this.times.set(sourceId, new Date());
+  }
+
+  async remove(sourceId: string): Promise<void> {
+    this.values.delete(sourceId);
+    this.times.delete(sourceId);
+  }
+
+  async updatedAt(sourceId: string): Promise<Date | undefined> {
+    return this.times.get(sourceId);
   }
 }

@@ -8,7 +8,8 @@ export function validateCommand(setExit: (code: number) => void): CommandModule<
   return {
     command: 'validate <pipeline>',
     describe: 'Check a pipeline file (YAML syntax, environment variables, every plugin option); exit 2 on problems',
-    builder: (y) => y.positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline YAML file' }),
+    builder: (y) =>
+      y.positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline YAML file' }).version(false),
     handler: async (args) => {
       try {
         const loaded = await loadPipelineFile(args.pipeline, createBuiltinRegistry());

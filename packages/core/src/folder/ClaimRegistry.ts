@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CLAIMS_DIR, type FolderFile } from './types.js';
 
-interface ClaimBody {
+export interface ClaimBody {
   pid: number;
   host: string;
   time: string;
@@ -176,11 +176,16 @@ export class ClaimRegistry {
   }
 
   private pathOf(relPath: string): string {
-    return join(this.dir, `${encodeURIComponent(relPath)}.claim`);
+    return join(this.dir, claimFileName(relPath));
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Name of the claim (or done marker) of a file, inside `<root>/.offloader-claims`. */
+export function claimFileName(relPath: string): string {
+  return `${encodeURIComponent(relPath)}.claim`;
+}
+
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,6 @@
 export { ClaimRegistry } from './ClaimRegistry.js';
 export { createFolderSource, type FolderSourceSettings } from './createFolderSource.js';
+export { type DeliveryStateParts, folderStatus, resetFolder } from './deliveryState.js';
 export {
   type FileCheckpoint,
   type FolderCheckpointDocument,
@@ -11,6 +12,7 @@ export { FolderSource } from './FolderSource.js';
 export { FolderEventCodes } from './fileEvents.js';
 export { moveNoClobber } from './fileMoves.js';
 export {
+  checkFolderPath,
   type FolderOptionDefaults,
   type FolderPluginOptions,
   folderOptionsProperties,
