@@ -98,8 +98,11 @@ function snapshot(root: string): Map<string, number> {
 function runExample(root: string, name: string) {
   const before = snapshot(root);
   for (const command of readmeCommands(name)) {
+    const beforeCommand = snapshot(root);
     const result = runCommand(root, command);
     expect(result.code, `${command}\n${result.stderr}`).toBe(0);
+    // A preview changes nothing at all, not even inside the example's folder (kinesis state, claims, logs).
+    if (command.includes('--dry-run')) expect(snapshot(root), command).toEqual(beforeCommand);
     const checks = EXPECTED.filter(([pattern]) => pattern.test(command));
     expect(checks, `no documented result for "${command}"`).not.toHaveLength(0);
     for (const [, check] of checks) check(result);
