@@ -17,6 +17,11 @@ export interface FaultSettings {
   internalFailureFraction: number;
   /** Enforce 1,000 records/s and 1 MiB/s per shard (shard from MD5 of the partition key over the hash ranges). */
   shardLimits: boolean;
+  /**
+   * Records per shard per (wall-clock) second that `shardLimits` allows; default the Kinesis quota. A lower
+   * quota lets a test exceed it for certain however slow a loaded machine makes the producer.
+   */
+  shardRecordsPerSecond: number;
   /** Answer PutRecords like Kinesis without forwarding or storing (count only): benchmarks beyond kinesalite. */
   acceptOnly: boolean;
   /** Answer every request with UnrecognizedClientException whose message echoes the Authorization header. */
@@ -114,6 +119,7 @@ const NO_FAULTS: FaultSettings = {
   throttleFraction: 0,
   internalFailureFraction: 0,
   shardLimits: false,
+  shardRecordsPerSecond: KinesisLimits.shardRecordsPerSecond,
   acceptOnly: false,
   rejectCredentials: false,
 };
@@ -209,7 +215,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       usage = { second, records: 0, bytes: 0 };
       shardUsage.set(shardKey, usage);
     }
-    if (usage.records + 1 > KinesisLimits.shardRecordsPerSecond) return true;
+    if (usage.records + 1 > settings.shardRecordsPerSecond) return true;
     if (usage.bytes + bytes > KinesisLimits.shardBytesPerSecond) return true;
     usage.records += 1;
     usage.bytes += bytes;
