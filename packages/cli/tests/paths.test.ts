@@ -33,7 +33,7 @@ describe('every relative path resolves against the pipeline file, not the workin
     );
     const result = offloader(['run', sample.pipeline, '--once'], { cwd: elsewhere });
     expect(result.stderr).toContain('dataminer-csv: 40 records in, 40 delivered');
-  });
+  }, 120_000);
 
   it.each([
     ['state', 'run-state/checkpoints'],
@@ -64,14 +64,14 @@ describe('source path missing or a regular file', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(expected);
     expect(readdirSync(join(file, '..'))).toEqual(['pipeline.yaml']);
-  });
+  }, 120_000);
 
   it('a regular file where the folder should be is an error too (custom source as well)', () => {
     const file = source('./pipeline.yaml');
     expect(offloader(['validate', file]).stderr).toContain('is a file, not a folder');
     const custom = pipelineFile('sources:\n  - type: custom\n    options: { path: ./gone }\nsink:\n  type: "null"\n');
     expect(offloader(['validate', custom]).code).toBe(2);
-  });
+  }, 120_000);
 
   it('waitForPath: true accepts a folder that does not exist yet', () => {
     const result = offloader(['validate', source('./later', ', waitForPath: true')]);
