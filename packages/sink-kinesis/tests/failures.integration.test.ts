@@ -208,7 +208,8 @@ describe('stream errors', () => {
 describe('throttling', () => {
   it('per-shard limits throttle; concurrency drops, every record arrives, and concurrency recovers', async () => {
     proxy.resetCounters();
-    proxy.set({ shardLimits: true });
+    // A quota of 250 records/s: 800 records sent at once exceed it on any machine, however loaded.
+    proxy.set({ shardLimits: true, shardRecordsPerSecond: 250 });
     const { sink, services } = await createTestSink({
       ...sinkOptions({ data: 'throttle' }),
       maxInFlight: 8,
@@ -221,11 +222,11 @@ describe('throttling', () => {
       lowest = Math.min(lowest, sink.maxInFlight());
     }, 5);
     try {
-      const outcomes = await writeAll(sink, trendRecords(2_500));
+      const outcomes = await writeAll(sink, trendRecords(1_000));
       expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
     } finally {
       clearInterval(watch);
-      proxy.set({ shardLimits: false });
+      proxy.set({ shardLimits: false, shardRecordsPerSecond: KinesisLimits.shardRecordsPerSecond });
     }
     expect(proxy.counters.shardLimited).toBeGreaterThan(0);
     expect(lowest).toBeLessThan(8);

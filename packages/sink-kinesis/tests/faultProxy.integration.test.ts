@@ -94,7 +94,7 @@ describe('fault proxy', () => {
       const { sink } = await createTestSink({
         ...options(proxy.endpoint),
         maxInFlight: 1,
-        retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+        retry: { maxAttempts: 1, maxElapsedMs: 10_000, baseDelayMs: 1, maxDelayMs: 1 },
       });
       try {
         const outcomes = await writeAll(sink, trendRecords(1_500));

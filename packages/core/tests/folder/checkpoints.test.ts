@@ -13,6 +13,10 @@ function countingStore() {
     async save() {
       store.saves += 1;
     },
+    async remove() {},
+    async updatedAt() {
+      return undefined;
+    },
   };
   return store as CheckpointStore & { saves: number };
 }
