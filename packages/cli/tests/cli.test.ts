@@ -30,6 +30,7 @@ describe('offloader CLI', () => {
     const file = pipelineFile(
       'sources:\n  - type: dataminer-csv\n    options: { path: ./offload }\nsink:\n  type: stdout\n',
     );
+    mkdirSync(join(dirname(file), 'offload'));
     const result = offloader(['run', file, '--local', '--once']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error USAGE_INVALID: --local needs a pipeline whose sink is of type kinesis');

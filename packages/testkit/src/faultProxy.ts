@@ -1,6 +1,7 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { UsageError } from '@offloader/core';
 import { createKinesisClient, KinesisLimits } from '@offloader/sink-kinesis';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@offloader/sink-kinesis/local';
 import { evenShards, type ShardRange, shardOfRecord } from './shards.js';
@@ -83,7 +84,7 @@ export function faultSeedFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.OFFLOADER_TEST_SEED?.trim();
   if (!text) return DEFAULT_FAULT_SEED;
   const seed = Number(text);
-  if (!Number.isSafeInteger(seed)) throw new Error(`OFFLOADER_TEST_SEED must be an integer, got "${text}"`);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`OFFLOADER_TEST_SEED must be an integer, got "${text}"`);
   return seed;
 }
 
