@@ -4,7 +4,7 @@ import { mkdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
- * Offload files per shared/spec/dataminer-offload.md §3.1: Data rows, TAB-separated, CRLF, no header, 11 fields.
+ * Offload files in the DataMiner offload format (packages/source-dataminer-csv/README.md): Data rows, TAB-separated, CRLF, no header, 11 fields.
  * Every row carries a unique id in chIndex (→ INDEX) so lost and duplicated records can be counted exactly after
  * reading the stream back. Ids look like `<tag>f<file>r<row>` so the file of a record is known too.
  */

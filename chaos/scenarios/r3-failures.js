@@ -69,6 +69,7 @@ export async function runFailuresScenario({ workDir, records, rowsPerFile = 5000
         check('files archived', files, archived, archived === files),
       ],
       figures: {
+        'fault seed (rerun with OFFLOADER_TEST_SEED=<seed>)': backend.proxy.seed,
         'records in input': result.expected,
         'records read back': result.readBack,
         lost: result.lost,

@@ -1,28 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const bin = join(import.meta.dirname, '..', 'bin', 'offloader.js');
-const repo = join(import.meta.dirname, '..', '..', '..');
-
-function offloader(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd: options.cwd ?? repo,
-    encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function pipelineFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'offloader-cli-'));
-  const file = join(dir, 'pipeline.yaml');
-  writeFileSync(file, text);
-  return file;
-}
+import { offloader, pipelineFile, repo } from './helpers.js';
 
 describe('offloader CLI', () => {
   it.each([
@@ -40,6 +19,7 @@ describe('offloader CLI', () => {
     const file = pipelineFile(
       'sources:\n  - type: dataminer-csv\n    options: { path: ./offload }\nsink:\n  type: stdout\n',
     );
+    mkdirSync(join(dirname(file), 'offload'));
     const result = offloader(['validate', file]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -50,6 +30,7 @@ describe('offloader CLI', () => {
     const file = pipelineFile(
       'sources:\n  - type: dataminer-csv\n    options: { path: ./offload }\nsink:\n  type: stdout\n',
     );
+    mkdirSync(join(dirname(file), 'offload'));
     const result = offloader(['run', file, '--local', '--once']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error USAGE_INVALID: --local needs a pipeline whose sink is of type kinesis');

@@ -47,6 +47,9 @@ const PUBLIC_API: Record<string, string[]> = {
     'silentLogger',
     'summariseOutcomes',
     'systemClock',
+    'checkFolderPath',
+    'pipelineStatus',
+    'resetPipeline',
   ],
   '@offloader/status': ['ProgressReporter', 'StatsHistory', 'formatRunSummary', 'startStatusServer'],
   '@offloader/sink-kinesis': [

@@ -1,3 +1,4 @@
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ensureDirectory,
@@ -34,6 +35,10 @@ export interface CheckpointLoadOptions<T> {
 export interface CheckpointStore {
   load<T>(sourceId: string, options?: CheckpointLoadOptions<T>): Promise<T | undefined>;
   save<T>(sourceId: string, value: T): Promise<void>;
+  /** Forgets the checkpoint of a source (`offloader reset`). */
+  remove(sourceId: string): Promise<void>;
+  /** When the checkpoint was last written, or undefined when there is none. */
+  updatedAt(sourceId: string): Promise<Date | undefined>;
 }
 
 const anyDocument = (value: unknown): value is never => value !== null && typeof value === 'object';
@@ -74,6 +79,17 @@ export class FileCheckpointStore implements CheckpointStore {
     return next;
   }
 
+  async remove(sourceId: string): Promise<void> {
+    await (this.writes.get(sourceId) ?? Promise.resolve()).catch(() => undefined);
+    // The previous generation goes too: a missing checkpoint falls back to it (see load).
+    await rm(this.pathOf(sourceId), { force: true });
+    await rm(`${this.pathOf(sourceId)}.prev`, { force: true });
+  }
+
+  async updatedAt(sourceId: string): Promise<Date | undefined> {
+    return (await stat(this.pathOf(sourceId)).catch(() => undefined))?.mtime;
+  }
+
   private async write<T>(sourceId: string, value: T): Promise<void> {
     const file = this.pathOf(sourceId);
     try {
@@ -95,15 +111,23 @@ export class FileCheckpointStore implements CheckpointStore {
 /** Keeps checkpoints in memory only: used by `--dry-run`, which must leave no trace. */
 export class MemoryCheckpointStore implements CheckpointStore {
   private readonly values = new Map<string, unknown>();
+  private readonly times = new Map<string, Date>();
 
-  constructor(private readonly seed?: CheckpointStore) {}
-
-  async load<T>(sourceId: string, options?: CheckpointLoadOptions<T>): Promise<T | undefined> {
-    if (this.values.has(sourceId)) return this.values.get(sourceId) as T;
-    return this.seed?.load<T>(sourceId, options);
+  async load<T>(sourceId: string): Promise<T | undefined> {
+    return this.values.get(sourceId) as T | undefined;
   }
 
   async save<T>(sourceId: string, value: T): Promise<void> {
     this.values.set(sourceId, structuredClone(value));
+    this.times.set(sourceId, new Date());
+  }
+
+  async remove(sourceId: string): Promise<void> {
+    this.values.delete(sourceId);
+    this.times.delete(sourceId);
+  }
+
+  async updatedAt(sourceId: string): Promise<Date | undefined> {
+    return this.times.get(sourceId);
   }
 }

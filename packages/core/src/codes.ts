@@ -52,6 +52,10 @@ export const CODES = {
   RECORD_NOT_DECODABLE: { use: 'error', meaning: 'A record read back from a stream is not in the asked format.' },
   RECORD_REJECTED: { use: 'event', meaning: "The sink rejected some of a file's records; they are quarantined." },
   RECORD_TOO_LARGE: { use: 'error+event', meaning: 'The record is larger than Kinesis accepts; it is rejected.' },
+  RESET_BUSY: {
+    use: 'error',
+    meaning: '`offloader reset` refused: a running instance holds files of that source; stop it first.',
+  },
   ROUTE_UNMAPPED: {
     use: 'error+event',
     meaning: "The record's route has no stream and there is no defaultStream; it is rejected.",

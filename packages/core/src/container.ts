@@ -34,8 +34,10 @@ export function createPipelineContainer(services: PipelineServices, parent: Depe
   const child = parent.createChildContainer();
   const mode: RunMode = { once: false, dryRun: false, ...services.mode };
   const clock = services.clock ?? systemClock;
-  const fileStore = new FileCheckpointStore(join(services.stateDir, 'checkpoints'));
-  const checkpoints: CheckpointStore = mode.dryRun ? new MemoryCheckpointStore(fileStore) : fileStore;
+  // A dry run starts from no checkpoint at all: it previews every file present, whatever was delivered before.
+  const checkpoints: CheckpointStore = mode.dryRun
+    ? new MemoryCheckpointStore()
+    : new FileCheckpointStore(join(services.stateDir, 'checkpoints'));
   const eventOptions: EventLogOptions = {
     ...DEFAULT_EVENT_OPTIONS,
     ...services.events,

@@ -14,6 +14,7 @@ export type { LoadedPipeline, PipelineDefinition, PipelineInput, PluginUse } fro
 export { loadPipelineFile, parsePipeline, pipelineJsonSchema, pipelineSchema } from './config.js';
 export type { PipelineServices, RunMode } from './container.js';
 export { coreServices, createPipelineContainer, createPluginContext } from './container.js';
+export { pipelineStatus, resetPipeline } from './deliveryState.js';
 export type { ConfigProblem, ErrorCode, OffloaderErrorOptions } from './errors.js';
 export {
   ConfigError,
@@ -42,7 +43,13 @@ export type {
   FolderPluginOptions,
   ResumePoint,
 } from './folder/index.js';
-export { createFolderSource, FileDecodeError, folderOptionsProperties, folderSettingsFrom } from './folder/index.js';
+export {
+  checkFolderPath,
+  createFolderSource,
+  FileDecodeError,
+  folderOptionsProperties,
+  folderSettingsFrom,
+} from './folder/index.js';
 export type { HealthCondition, HealthReport, HealthStatus } from './health.js';
 export type { Logger, LoggerOptions } from './logger.js';
 export { createLogger, silentLogger } from './logger.js';
@@ -54,6 +61,7 @@ export { corePlugins, Pipeline } from './pipeline.js';
 // Plugin contract
 export type {
   BatchingPolicy,
+  OptionProblem,
   PluginContext,
   PluginDefinition,
   PluginInstance,
@@ -61,6 +69,8 @@ export type {
   Sink,
   Source,
   SourceBatch,
+  SourceReset,
+  SourceStatus,
   Transformer,
 } from './plugin.js';
 export { definePlugin } from './plugin.js';

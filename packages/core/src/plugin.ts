@@ -29,6 +29,36 @@ export interface Source {
   start?(): Promise<void>;
   read(signal: AbortSignal): AsyncIterable<SourceBatch>;
   stop?(): Promise<void>;
+  /** What is waiting, in progress and delivered, read from disk without changing anything (`offloader status`). */
+  status?(): Promise<SourceStatus>;
+  /** Forgets what was delivered (checkpoint, done markers) so every file present is sent again (`offloader reset`). */
+  reset?(): Promise<SourceReset>;
+}
+
+/** Delivery state of one source, as `offloader status` shows it. Counts are files unless named rows. */
+export interface SourceStatus {
+  source: string;
+  /** The folder (or file) read, absolute. */
+  path: string;
+  pathExists: boolean;
+  /** Present, nothing acknowledged yet. */
+  pending: number;
+  /** Present and partly acknowledged, or claimed by a running instance. */
+  inProgress: number;
+  /** Delivered and kept in place (remembered as done). */
+  delivered: number;
+  /** Delivered and moved to the archive folder. */
+  archived: number;
+  quarantined: number;
+  rejectedRows: number;
+  /** When the checkpoint was last written (ISO time), if ever. */
+  lastCheckpoint?: string;
+}
+
+export interface SourceReset {
+  source: string;
+  /** Files whose delivery state was forgotten (checkpoint entries and done markers). */
+  forgotten: number;
 }
 
 /**
@@ -113,6 +143,17 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown
   description: string;
   optionsSchema: Record<string, unknown>;
   create(options: O, context: PluginContext): PluginInstance<K> | Promise<PluginInstance<K>>;
+  /**
+   * Problems with valid options that waiting cannot heal (a source folder that does not exist), found without
+   * creating anything: `validate` and the start of a run report them like schema problems (exit 2).
+   */
+  check?(options: O, context: { baseDir: string }): OptionProblem[] | Promise<OptionProblem[]>;
+}
+
+/** A problem in a plugin's options; `pointer` is the JSON pointer of the option, e.g. `/path`. */
+export interface OptionProblem {
+  pointer: string;
+  message: string;
 }
 
 /** Type helper for plugin authors: keeps `create`'s options typed. */

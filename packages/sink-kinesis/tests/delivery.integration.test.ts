@@ -108,7 +108,7 @@ describe('delivery through the fault proxy to kinesalite', () => {
     }
     const c = proxy.counters;
     const injected = c.injectedThrottled + c.injectedInternalFailures;
-    expect(injected / c.recordsSeen).toBeGreaterThan(0.2);
+    expect(injected / c.recordsSeen, `fault seed ${proxy.seed}`).toBeGreaterThan(0.2);
     // Every record was sent once plus once per injected failure: nothing else was resent.
     expect(c.recordsSeen).toBe(3_000 + injected);
     expect(c.recordsForwarded).toBe(3_000);

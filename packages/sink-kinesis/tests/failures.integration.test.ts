@@ -208,7 +208,8 @@ describe('stream errors', () => {
 describe('throttling', () => {
   it('per-shard limits throttle; concurrency drops, every record arrives, and concurrency recovers', async () => {
     proxy.resetCounters();
-    proxy.set({ shardLimits: true });
+    // A quota of 250 records/s: 800 records sent at once exceed it on any machine, however loaded.
+    proxy.set({ shardLimits: true, shardRecordsPerSecond: 250 });
     const { sink, services } = await createTestSink({
       ...sinkOptions({ data: 'throttle' }),
       maxInFlight: 8,
@@ -221,11 +222,11 @@ describe('throttling', () => {
       lowest = Math.min(lowest, sink.maxInFlight());
     }, 5);
     try {
-      const outcomes = await writeAll(sink, trendRecords(2_500));
+      const outcomes = await writeAll(sink, trendRecords(1_000));
       expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
     } finally {
       clearInterval(watch);
-      proxy.set({ shardLimits: false });
+      proxy.set({ shardLimits: false, shardRecordsPerSecond: KinesisLimits.shardRecordsPerSecond });
     }
     expect(proxy.counters.shardLimited).toBeGreaterThan(0);
     expect(lowest).toBeLessThan(8);
@@ -244,27 +245,32 @@ describe('throttling', () => {
   });
 
   it('per-shard pacing keeps the same load under the quota: every record arrives with far fewer throttles', async () => {
+    // The proxy counts per wall-clock second; a token bucket of one second at rate r can put 2r into one such
+    // second, and a late request more. So the pacer aims at 100 records/s per shard (percent 10) under a quota
+    // of 250: paced stays under it even with a second of delay, while 800 records sent at once unpaced exceed
+    // it on any machine, however loaded.
     const counts: Record<string, number> = {};
     for (const enabled of [false, true]) {
       proxy.resetCounters();
-      proxy.set({ shardLimits: true });
+      proxy.set({ shardLimits: true, shardRecordsPerSecond: 250 });
       const stream = enabled ? 'paced' : 'unpaced';
       const { sink } = await createTestSink({
         ...sinkOptions({ data: stream }),
         maxInFlight: 8,
         maxBatchRecords: 100,
-        shardRate: { enabled, percent: 100 },
+        shardRate: { enabled, percent: 10 },
       });
       try {
-        const outcomes = await writeAll(sink, trendRecords(4_000));
+        const outcomes = await writeAll(sink, trendRecords(1_000));
         expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
       } finally {
-        proxy.set({ shardLimits: false });
+        proxy.set({ shardLimits: false, shardRecordsPerSecond: KinesisLimits.shardRecordsPerSecond });
         await sink.stop();
       }
       counts[stream] = proxy.counters.shardLimited;
     }
-    expect(counts.unpaced).toBeGreaterThan(0);
-    expect(counts.paced).toBeLessThan(counts.unpaced / 4);
+    console.log(`records refused by the shard quota: ${JSON.stringify(counts)}`);
+    expect(counts.unpaced, JSON.stringify(counts)).toBeGreaterThan(0);
+    expect(counts.paced, JSON.stringify(counts)).toBeLessThan(counts.unpaced / 4);
   });
 });

@@ -1,6 +1,8 @@
 import {
   createTestSink,
+  DEFAULT_FAULT_SEED,
   type FaultProxy,
+  faultSeedFromEnv,
   type LocalKinesis,
   startFaultProxy,
   startLocalKinesis,
@@ -80,5 +82,47 @@ describe('fault proxy', () => {
       await sink.stop();
       await proxy.close();
     }
+  });
+
+  it('fault rolls are seeded: the same seed fails the same records of the same requests', async () => {
+    const run = async (seed: number) => {
+      const proxy = await startFaultProxy({
+        target: local.endpoint,
+        seed,
+        faults: { throttleFraction: 0.2, internalFailureFraction: 0.1, http500Fraction: 0.2 },
+      });
+      const { sink } = await createTestSink({
+        ...options(proxy.endpoint),
+        maxInFlight: 1,
+        retry: { maxAttempts: 1, maxElapsedMs: 10_000, baseDelayMs: 1, maxDelayMs: 1 },
+      });
+      try {
+        const outcomes = await writeAll(sink, trendRecords(1_500));
+        const { injectedThrottled, injectedInternalFailures, http500 } = proxy.counters;
+        return {
+          seed: proxy.seed,
+          statuses: outcomes.map((o) => o.status),
+          injectedThrottled,
+          injectedInternalFailures,
+          http500,
+        };
+      } finally {
+        await sink.stop();
+        await proxy.close();
+      }
+    };
+    const first = await run(7);
+    const again = await run(7);
+    const other = await run(8);
+    expect(first.seed).toBe(7);
+    expect(first.injectedThrottled + first.injectedInternalFailures).toBeGreaterThan(0);
+    expect(again).toEqual(first);
+    expect(other.statuses).not.toEqual(first.statuses);
+  });
+
+  it('the seed comes from OFFLOADER_TEST_SEED when set, else a fixed default', () => {
+    expect(faultSeedFromEnv({})).toBe(DEFAULT_FAULT_SEED);
+    expect(faultSeedFromEnv({ OFFLOADER_TEST_SEED: ' 1234 ' })).toBe(1234);
+    expect(() => faultSeedFromEnv({ OFFLOADER_TEST_SEED: 'abc' })).toThrow(/OFFLOADER_TEST_SEED must be an integer/);
   });
 });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import {
+  checkFolderPath,
   createFolderSource,
   definePlugin,
   type FolderKind,
@@ -110,4 +111,5 @@ export const dataminerCsvSource = definePlugin<'source', DataminerCsvOptions>({
     'DataMiner central-DB offload files (Data, Dataavg, alarm rows) → one JSON record per row, validated against the corrected connector schemas, routed by kind.',
   optionsSchema: optionsSchema as unknown as Record<string, unknown>,
   create,
+  check: checkFolderPath,
 });

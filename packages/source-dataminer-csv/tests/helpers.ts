@@ -6,10 +6,10 @@ import { createDataminerDecoder } from '../src/DataminerCsvSource.js';
 import { type DataminerKind } from '../src/index.js';
 import { resolveOptions } from '../src/options.js';
 
-/** `shared/` sits beside the repository (CI clones it there too). */
-const SHARED = join(import.meta.dirname, '..', '..', '..', '..', 'shared');
-export const SAMPLES = join(SHARED, 'samples', 'dataminer');
-export const BAD_SAMPLES = join(SHARED, 'samples', 'dataminer-bad');
+/** Committed sample offload files with the records they must give (`fixtures/dataminer/_expected`). */
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+export const SAMPLES = join(FIXTURES, 'dataminer');
+export const BAD_SAMPLES = join(FIXTURES, 'dataminer-bad');
 
 const ROUTE_DIRS: Record<DataminerKind, string> = { data: 'Data', dataavg: 'Dataavg', alarm: '.' };
 

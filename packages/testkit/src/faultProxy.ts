@@ -1,6 +1,7 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { UsageError } from '@offloader/core';
 import { createKinesisClient, KinesisLimits } from '@offloader/sink-kinesis';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@offloader/sink-kinesis/local';
 import { evenShards, type ShardRange, shardOfRecord } from './shards.js';
@@ -17,6 +18,11 @@ export interface FaultSettings {
   internalFailureFraction: number;
   /** Enforce 1,000 records/s and 1 MiB/s per shard (shard from MD5 of the partition key over the hash ranges). */
   shardLimits: boolean;
+  /**
+   * Records per shard per (wall-clock) second that `shardLimits` allows; default the Kinesis quota. A lower
+   * quota lets a test exceed it for certain however slow a loaded machine makes the producer.
+   */
+  shardRecordsPerSecond: number;
   /** Answer PutRecords like Kinesis without forwarding or storing (count only): benchmarks beyond kinesalite. */
   acceptOnly: boolean;
   /** Answer every request with UnrecognizedClientException whose message echoes the Authorization header. */
@@ -59,11 +65,46 @@ export interface FaultProxyOptions {
   /** Shard counts for streams the target cannot describe (acceptOnly without a server). */
   shards?: Record<string, number>;
   faults?: Partial<FaultSettings>;
+  /**
+   * Seed of every fault roll. Default: `OFFLOADER_TEST_SEED` from the environment, else {@link DEFAULT_FAULT_SEED}.
+   * Rolls are drawn in arrival order from two fixed sequences (requests for HTTP 500, records for per-record
+   * faults), so for a given seed the n-th request and the n-th record always get the same fate.
+   */
+  seed?: number;
+}
+
+/**
+ * Seed used when neither the options nor `OFFLOADER_TEST_SEED` give one. Chosen so that at 2 % the HTTP 500
+ * rolls hit early (requests 2, 15, 17, 24, …): even a short test run sees one.
+ */
+export const DEFAULT_FAULT_SEED = 52;
+
+/** The seed a fault proxy uses when none is passed: `OFFLOADER_TEST_SEED`, else {@link DEFAULT_FAULT_SEED}. */
+export function faultSeedFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.OFFLOADER_TEST_SEED?.trim();
+  if (!text) return DEFAULT_FAULT_SEED;
+  const seed = Number(text);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`OFFLOADER_TEST_SEED must be an integer, got "${text}"`);
+  return seed;
+}
+
+/** mulberry32: a small, fast, seedable generator of floats in [0, 1); plenty for fault rolls. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export interface FaultProxy {
   endpoint: string;
   port: number;
+  /** Seed of the fault rolls: print it with a failure, and rerun with `OFFLOADER_TEST_SEED=<seed>`. */
+  readonly seed: number;
   readonly settings: FaultSettings;
   readonly counters: FaultCounters;
   set(faults: Partial<FaultSettings>): void;
@@ -79,6 +120,7 @@ const NO_FAULTS: FaultSettings = {
   throttleFraction: 0,
   internalFailureFraction: 0,
   shardLimits: false,
+  shardRecordsPerSecond: KinesisLimits.shardRecordsPerSecond,
   acceptOnly: false,
   rejectCredentials: false,
 };
@@ -130,6 +172,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const host = options.host ?? '127.0.0.1';
   const settings: FaultSettings = { ...NO_FAULTS, ...options.faults };
   let counters = emptyCounters();
+  const seed = options.seed ?? faultSeedFromEnv();
+  const requestRoll = seededRandom(seed);
+  const recordRoll = seededRandom(seed ^ 0x5bd1e995);
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const sockets = new Set<Socket>();
@@ -171,7 +216,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       usage = { second, records: 0, bytes: 0 };
       shardUsage.set(shardKey, usage);
     }
-    if (usage.records + 1 > KinesisLimits.shardRecordsPerSecond) return true;
+    if (usage.records + 1 > settings.shardRecordsPerSecond) return true;
     if (usage.bytes + bytes > KinesisLimits.shardBytesPerSecond) return true;
     usage.records += 1;
     usage.bytes += bytes;
@@ -223,7 +268,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const results: (ResultEntry | undefined)[] = new Array(body.Records.length);
     const forwardIndexes: number[] = [];
     body.Records.forEach((record, index) => {
-      const roll = Math.random();
+      const roll = recordRoll();
       if (roll < settings.throttleFraction) {
         counters.injectedThrottled += 1;
         results[index] = throttled(stream, 'injected');
@@ -291,7 +336,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const message = `The security token included in the request is invalid. Authorization=${req.headers.authorization}`;
       return sendJson(res, 400, { __type: 'UnrecognizedClientException', message });
     }
-    if (Math.random() < settings.http500Fraction) {
+    if (requestRoll() < settings.http500Fraction) {
       counters.http500 += 1;
       return sendJson(res, 500, { __type: 'InternalFailure', message: 'injected HTTP 500' });
     }
@@ -356,6 +401,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   return {
     endpoint: `http://${host}:${port}`,
     port,
+    seed,
     settings,
     get counters() {
       return counters;

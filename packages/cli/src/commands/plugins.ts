@@ -36,7 +36,8 @@ export function pluginsCommand(
     builder: (y) => {
       const argv = y
         .option('json', { type: 'boolean', default: false, describe: 'print JSON with each options schema' })
-        .option('markdown', { type: 'boolean', default: false, describe: 'print the YAML reference (Markdown)' });
+        .option('markdown', { type: 'boolean', default: false, describe: 'print the YAML reference (Markdown)' })
+        .version(false);
       return argv as unknown as Argv<{ json: boolean; markdown: boolean }>;
     },
     handler: async (args) => {

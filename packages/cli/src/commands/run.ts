@@ -1,4 +1,4 @@
-import type { RunSummary } from '@offloader/core';
+import type { LoadedPipeline, PluginRegistry, RunSummary } from '@offloader/core';
 import { UsageError } from '@offloader/core/errors';
 import type { StatusServer } from '@offloader/status';
 import type { Argv, CommandModule } from 'yargs';
@@ -26,7 +26,9 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         .option('dry-run', {
           type: 'boolean',
           default: false,
-          describe: 'print records as JSON lines on stdout; send nothing, move no file',
+          describe:
+            'preview: print the records the files present now would give, as JSON lines on stdout; ignores and ' +
+            'writes no checkpoint, claim, log file, archive or quarantine, and sends nothing',
         })
         .option('local', {
           type: 'boolean',
@@ -37,7 +39,9 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         .option('log-level', {
           type: 'string',
           choices: ['debug', 'info', 'warn', 'error', 'silent'],
-        }) as unknown as Argv<RunArgs>,
+          describe: 'override `log.level` of the pipeline file (default there: info; warn with --dry-run)',
+        })
+        .version(false) as unknown as Argv<RunArgs>,
     handler: async (args) => {
       try {
         setExit(await runPipeline(args));
@@ -57,7 +61,11 @@ async function runPipeline(args: RunArgs): Promise<number> {
   const loaded = await loadPipelineFile(args.pipeline, registry);
   const { definition } = loaded;
   if (args.logLevel) definition.log.level = args.logLevel as typeof definition.log.level;
-  if (args.dryRun && !args.logLevel) definition.log.level = 'warn';
+  if (args.dryRun) {
+    if (!args.logLevel) definition.log.level = 'warn';
+    // A preview writes no file: its log lines go to stderr.
+    definition.log.file = undefined;
+  }
   if (args.local) {
     if (definition.sink.type !== 'kinesis')
       throw new UsageError('--local needs a pipeline whose sink is of type kinesis');
@@ -81,7 +89,8 @@ async function runPipeline(args: RunArgs): Promise<number> {
   let server: StatusServer | undefined;
   const progress = args.dryRun ? undefined : new ProgressReporter({ metrics, stream: process.stderr });
   try {
-    if (definition.http) {
+    // A preview opens no port either: it may run beside the real instance that owns it.
+    if (definition.http && !args.dryRun) {
       server = await startStatusServer({
         ...definition.http,
         metrics,
@@ -97,8 +106,13 @@ async function runPipeline(args: RunArgs): Promise<number> {
     await progress?.stop();
     const quarantined = await metrics.total(Metric.filesQuarantined);
     process.stderr.write(formatSummary(summary, quarantined));
-    if (!args.dryRun)
+    if (args.dryRun) {
+      const records = Object.values(summary.sources).reduce((sum, row) => sum + row.delivered, 0);
+      process.stderr.write(`dry run: ${records} records would be sent; nothing was changed\n`);
+    } else {
       process.stderr.write(formatRunSummary(await metrics.snapshot(), { durationMs: summary.durationMs }));
+      process.stderr.write(await explainIdleSources(loaded, registry, summary));
+    }
     return summary.ok && quarantined === 0 ? ExitCode.Ok : ExitCode.Failure;
   } finally {
     await progress?.stop();
@@ -106,6 +120,29 @@ async function runPipeline(args: RunArgs): Promise<number> {
     unwatchStopRequest?.();
     for (const signal of STOP_SIGNALS) process.off(signal, stop);
   }
+}
+
+/** Why a source sent nothing (`0 records in`): files already delivered, none there, or a missing folder. */
+async function explainIdleSources(loaded: LoadedPipeline, registry: PluginRegistry, summary: RunSummary) {
+  const idle = Object.entries(summary.sources).filter(([, row]) => row.recordsIn === 0);
+  if (idle.length === 0) return '';
+  const { pipelineStatus } = await import('@offloader/core');
+  const states = await pipelineStatus(loaded, registry);
+  const lines: string[] = [];
+  for (const [id] of idle) {
+    const status = states.find((row) => row.id === id)?.status;
+    if (!status) continue;
+    const reasons: string[] = [];
+    if (!status.pathExists) reasons.push(`${status.path} does not exist`);
+    if (status.delivered > 0) reasons.push(`${status.delivered} file(s) already delivered`);
+    if (status.archived > 0) reasons.push(`${status.archived} delivered file(s) in the archive`);
+    if (status.pending + status.inProgress > 0) {
+      reasons.push(`${status.pending + status.inProgress} file(s) not complete yet (still being written)`);
+    }
+    if (reasons.length === 0) reasons.push(`no files to read in ${status.path}`);
+    lines.push(`  ${id}: 0 records because ${reasons.join(', ')}; see \`offloader status ${loaded.file}\``);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
 function formatSummary(summary: RunSummary, quarantinedFiles: number): string {

@@ -58,14 +58,19 @@ export function tailCommand(setExit: (code: number) => void): CommandModule<obje
         })
         .option('endpoint', { type: 'string', describe: 'endpoint URL (default: the regional AWS endpoint)' })
         .option('region', { type: 'string', describe: 'AWS region' })
-        .option('from', { choices: ['trim-horizon', 'latest'] as const, default: 'trim-horizon' as const })
+        .option('from', {
+          choices: ['trim-horizon', 'latest'] as const,
+          default: 'trim-horizon' as const,
+          describe: 'start at the oldest record kept (trim-horizon) or only read records written from now (latest)',
+        })
         .option('limit', { type: 'number', describe: 'stop after this many records' })
         .option('follow', { type: 'boolean', default: false, describe: 'keep waiting for new records' })
         .option('data', {
           choices: ['auto', 'json', 'base64', 'text'] as const,
           default: 'auto' as const,
           describe: 'how to print payloads: JSON when they parse (auto), or always base64 / JSON / text',
-        }) as unknown as Argv<TailArgs>,
+        })
+        .version(false) as unknown as Argv<TailArgs>,
     handler: async (args) => {
       let local: LocalKinesis | undefined;
       const controller = new AbortController();

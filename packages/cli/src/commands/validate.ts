@@ -6,7 +6,8 @@ export function validateCommand(setExit: (code: number) => void): CommandModule<
   return {
     command: 'validate <pipeline>',
     describe: 'Check a pipeline file (YAML syntax, environment variables, every plugin option); exit 2 on problems',
-    builder: (y) => y.positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline YAML file' }),
+    builder: (y) =>
+      y.positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline YAML file' }).version(false),
     handler: async (args) => {
       try {
         // Loaded when the command runs, not at start: `--version` and `--help` need neither the SDK nor the plugins.

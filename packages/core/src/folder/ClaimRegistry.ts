@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseState, type StateDamage, writeFileDurably } from '../durable.js';
 import { CLAIMS_DIR, type FolderFile } from './types.js';
 
-interface ClaimBody {
+export interface ClaimBody {
   pid: number;
   host: string;
   time: string;
@@ -235,11 +235,16 @@ export class ClaimRegistry {
   }
 
   private pathOf(relPath: string): string {
-    return join(this.dir, `${encodeURIComponent(relPath)}.claim`);
+    return join(this.dir, claimFileName(relPath));
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Name of the claim (or done marker) of a file, inside `<root>/.offloader-claims`. */
+export function claimFileName(relPath: string): string {
+  return `${encodeURIComponent(relPath)}.claim`;
+}
+
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -5,6 +5,7 @@ import type { Source, SourceBatch } from '../plugin.js';
 import type { BatchAck, OffloadRecord } from '../record.js';
 import { ClaimRegistry, fileIdentity } from './ClaimRegistry.js';
 import { Disposal } from './Disposal.js';
+import { type DeliveryStateParts, folderStatus, resetFolder } from './deliveryState.js';
 import { FileRun } from './FileRun.js';
 import { FolderCheckpoints, MAX_RECORDS_BEHIND } from './FolderCheckpoints.js';
 import { FolderScanner, refreshStat } from './FolderScanner.js';
@@ -73,7 +74,7 @@ export class FolderSource implements Source {
     this.readiness = new Readiness(options.complete);
     this.claims = new ClaimRegistry(this.root, {
       sourceId: this.id,
-      staleMs: options.staleClaimMs ?? 600_000,
+      staleMs: options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS,
       dryRun,
       now: () => services.clock.now(),
       onRecovered: (recovery) => this.events.claimRecovered(recovery),
@@ -175,6 +176,28 @@ export class FolderSource implements Source {
       if (this.watcher) await this.watcher.wait(Math.max(10, wait), signal);
       else await clock.sleep(Math.max(10, wait), signal);
     }
+  }
+
+  /** Delivery state read from disk (`offloader status`); call on a source that is not running. */
+  status() {
+    return folderStatus(this.deliveryStateParts());
+  }
+
+  /** Forgets checkpoint and done markers (`offloader reset`); call on a source that is not running. */
+  reset() {
+    return resetFolder(this.deliveryStateParts());
+  }
+
+  private deliveryStateParts(): DeliveryStateParts {
+    return {
+      sourceId: this.id,
+      root: this.root,
+      archivePath: this.archivePath,
+      quarantinePath: this.quarantinePath,
+      scan: () => this.scanner.scan(),
+      store: this.options.services.checkpoints,
+      staleClaimMs: this.options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS,
+    };
   }
 
   async stop(): Promise<void> {
@@ -438,3 +461,6 @@ export class FolderSource implements Source {
 }
 
 const identity = fileIdentity;
+
+/** A claim not touched for this long (10 min) is taken over. */
+const DEFAULT_STALE_CLAIM_MS = 600_000;

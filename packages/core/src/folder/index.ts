@@ -1,5 +1,6 @@
 export { ClaimRegistry } from './ClaimRegistry.js';
 export { createFolderSource, type FolderSourceSettings } from './createFolderSource.js';
+export { type DeliveryStateParts, folderStatus, resetFolder } from './deliveryState.js';
 export {
   type FileCheckpoint,
   type FolderCheckpointDocument,
@@ -12,6 +13,7 @@ export { FolderWatcher, WATCH_MIN_GAP_MS } from './FolderWatcher.js';
 export { FolderEventCodes } from './fileEvents.js';
 export { moveNoClobber } from './fileMoves.js';
 export {
+  checkFolderPath,
   type FolderOptionDefaults,
   type FolderPluginOptions,
   folderOptionsProperties,

@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { OptionProblem } from '../plugin.js';
 import type { AfterDelivery, CompleteRule } from './types.js';
 
 /** The folder-handling options every file source shares, after validation and defaults. */
@@ -10,6 +12,7 @@ export interface FolderPluginOptions {
   archivePath?: string;
   quarantinePath?: string;
   batchSize: number;
+  waitForPath: boolean;
 }
 
 /** Defaults a source picks for the shared options (spec defaults differ between sources). */
@@ -84,6 +87,13 @@ export function folderOptionsProperties(defaults: FolderOptionDefaults) {
       description: `Folder for unusable files and \`<file>.rejected.csv\` / \`.rejected.jsonl\` (kind folders kept below it). Default \`<path>/${defaults.quarantineDir}\`.`,
       examples: ['D:\\OffloadQuarantine'],
     },
+    waitForPath: {
+      type: 'boolean',
+      description:
+        'Start even when `path` does not exist yet and wait for it to appear (e.g. a network share mounted later). Without it a missing folder, or a regular file, is a configuration error (exit 2).',
+      default: false,
+      examples: [true],
+    },
     batchSize: {
       type: 'integer',
       minimum: 1,
@@ -93,6 +103,28 @@ export function folderOptionsProperties(defaults: FolderOptionDefaults) {
       examples: [500],
     },
   } as const;
+}
+
+/**
+ * The `check` of a folder source: its `path` must be an existing folder, unless `waitForPath` says to wait for it.
+ * A missing folder cannot heal by waiting in the usual case (a typo), so it fails at start, naming the path.
+ */
+export async function checkFolderPath(
+  options: { path: string; waitForPath?: boolean },
+  context: { baseDir: string },
+): Promise<OptionProblem[]> {
+  const path = resolve(context.baseDir, options.path);
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory()) return [];
+  if (info)
+    return [{ pointer: '/path', message: `${path} is a file, not a folder: give the folder the files are written to` }];
+  if (options.waitForPath) return [];
+  return [
+    {
+      pointer: '/path',
+      message: `folder ${path} does not exist (relative paths resolve against the pipeline file); create it, fix the path, or set waitForPath: true to wait for it`,
+    },
+  ];
 }
 
 /** The FolderSource settings that follow from the shared options; `root` is the resolved `path`. */

@@ -13,6 +13,10 @@ function countingStore() {
     async save() {
       store.saves += 1;
     },
+    async remove() {},
+    async updatedAt() {
+      return undefined;
+    },
   };
   return store as CheckpointStore & { saves: number };
 }
@@ -50,6 +54,10 @@ describe('FolderCheckpoints', () => {
       async save(_id, value) {
         saved.push((value as { files: Record<string, { line: number }> }).files[file.relPath].line);
         if (saved.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+      async remove() {},
+      async updatedAt() {
+        return undefined;
       },
     };
     const checkpoints = new FolderCheckpoints(store, {
