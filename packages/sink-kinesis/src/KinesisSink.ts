@@ -22,7 +22,7 @@ import {
   type Sink,
 } from '@offloader/core';
 import { AimdConcurrency } from './aimd.js';
-import { createKinesisClient } from './client.js';
+import { callDeadlineMs, createKinesisClient } from './client.js';
 import { SecretRedactor } from './errors.js';
 import { KplAggregator } from './kpl.js';
 import {
@@ -367,7 +367,8 @@ export class KinesisSink implements Sink {
     this.shards = shards;
     this.writer = new PutRecordsWriter({
       shards,
-      api: { putRecords: (input) => client.send(new PutRecordsCommand(input)) },
+      api: { putRecords: (input, signal) => client.send(new PutRecordsCommand(input), { abortSignal: signal }) },
+      callDeadlineMs: callDeadlineMs(this.options),
       sinkId: this.context.id,
       limits: this.limits,
       retry: this.options.retry,

@@ -25,7 +25,8 @@ import type { StreamHealth } from './streamHealth.js';
 
 /** The one call the writer needs; the real client or a unit-test stand-in. */
 export interface PutRecordsApi {
-  putRecords(input: PutRecordsInput): Promise<PutRecordsOutput>;
+  /** `signal` aborts the call (shutdown or the call deadline); the promise then rejects. */
+  putRecords(input: PutRecordsInput, signal: AbortSignal): Promise<PutRecordsOutput>;
 }
 
 /** One Kinesis record to put (a plain record or a KPL aggregate of several user records). */
@@ -59,6 +60,8 @@ export interface WriterDeps {
   pacer?: ShardPacer;
   /** Shards of each stream, for the `shard` label of refused records; absent = `unknown`. */
   shards?: ShardMap;
+  /** Hard bound of one call: it is aborted after this long whatever the endpoint does. */
+  callDeadlineMs: number;
 }
 
 /** `StreamName` or `StreamARN`, as the configured target says. */
@@ -98,28 +101,37 @@ export class PutRecordsWriter {
         }
         await clock.sleep(fullJitterDelay(round, retry), signal);
         if (signal.aborted) {
-          const error = new DeliveryError(
-            'SINK_ABORTED',
-            `write to stream ${stream} stopped by shutdown; data is kept`,
-          );
-          for (const entry of pending) results.set(entry, { ok: false, error });
+          this.stopped(stream, pending, results);
           break;
         }
       }
       const retryNext: PutEntry[] = [];
       for (const request of splitIntoRequests(pending, (entry) => entry.bytes, this.deps.limits)) {
+        if (signal.aborted) {
+          retryNext.push(...request);
+          continue;
+        }
         await this.deps.pacer?.admit(stream, request, signal);
-        retryNext.push(...(await this.putOnce(stream, request, results)));
+        retryNext.push(...(await this.putOnce(stream, request, results, signal)));
       }
       pending = retryNext;
+      if (signal.aborted && pending.length > 0) {
+        this.stopped(stream, pending, results);
+        break;
+      }
     }
     return entries.map(
       (entry) => results.get(entry) ?? { ok: false, error: new DeliveryError('SINK_RETRIES_EXHAUSTED', 'no result') },
     );
   }
 
+  private stopped(stream: string, pending: PutEntry[], results: Map<PutEntry, EntryResult>): void {
+    const error = new DeliveryError('SINK_ABORTED', `write to stream ${stream} stopped by shutdown; data is kept`);
+    for (const entry of pending) results.set(entry, { ok: false, error });
+  }
+
   /** One PutRecords call; returns the entries to retry and records final results for the others. */
-  private async putOnce(stream: string, request: PutEntry[], results: Map<PutEntry, EntryResult>) {
+  private async putOnce(stream: string, request: PutEntry[], results: Map<PutEntry, EntryResult>, stop: AbortSignal) {
     const { api, clock, metrics, health, concurrency } = this.deps;
     const paused = health.pausedError(stream);
     if (paused) {
@@ -132,16 +144,21 @@ export class PutRecordsWriter {
     metrics.shift(Metric.inflightRequests, { stream }, 1);
     let response: PutRecordsOutput;
     try {
-      response = await api.putRecords({
-        ...streamTarget(stream),
-        Records: request.map((entry) => ({
-          Data: entry.data,
-          PartitionKey: entry.partitionKey,
-          ExplicitHashKey: entry.explicitHashKey,
-        })),
-      });
+      const callSignal = AbortSignal.any([stop, AbortSignal.timeout(this.deps.callDeadlineMs)]);
+      response = await api.putRecords(
+        {
+          ...streamTarget(stream),
+          Records: request.map((entry) => ({
+            Data: entry.data,
+            PartitionKey: entry.partitionKey,
+            ExplicitHashKey: entry.explicitHashKey,
+          })),
+        },
+        callSignal,
+      );
     } catch (error) {
-      this.observeLatency(stream, this.countByShard(stream, request).keys(), (clock.now() - sentAt) / 1000);
+      // A shutdown, not the endpoint, ended the call: nothing to learn about the stream; the caller keeps the data.
+      if (stop.aborted) return request;
       return this.onCallFailed(stream, request, results, classifyCallError(error), error, sentAt);
     } finally {
       metrics.shift(Metric.inflightRequests, { stream }, -1);

@@ -22,8 +22,26 @@ export interface KinesisClientOptions {
   bypassProxy?: boolean;
   /** Keep-alive sockets per host; size it to the writes in flight. */
   maxSockets?: number;
+  /** Bound of one call from request to full answer; a call over it fails (and is retried). */
   requestTimeoutMs?: number;
+  /** Bound of setting up the connection (TCP connect). */
   connectTimeoutMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Hard bound of one call, whatever the HTTP handler does: request + connect timeouts and a second of slack.
+ * The handler's own timeouts should fire first; this one also covers stalls they do not see (a TLS handshake
+ * that never ends, a body that stops half way).
+ */
+export function callDeadlineMs(options: Pick<KinesisClientOptions, 'requestTimeoutMs' | 'connectTimeoutMs'>): number {
+  return (
+    (options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) +
+    (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) +
+    1_000
+  );
 }
 
 /** `endpoint` as a URL: a bare host becomes `https://host:port`. */
@@ -68,8 +86,10 @@ export function createKinesisClient(options: KinesisClientOptions): KinesisClien
     requestHandler: new NodeHttpHandler({
       httpAgent,
       httpsAgent,
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
-      connectionTimeout: options.connectTimeoutMs ?? 5_000,
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      // Without it the handler only logs a warning when requestTimeout passes, and a silent server hangs the call.
+      throwOnRequestTimeout: true,
+      connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     }),
   });
 }

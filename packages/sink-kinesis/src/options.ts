@@ -273,14 +273,17 @@ export const kinesisSinkOptionsSchema = {
       type: 'integer',
       minimum: 1,
       default: 30_000,
-      description: 'Timeout of one PutRecords call.',
+      description:
+        'Timeout of one PutRecords call; a call over it fails and is retried. Every call is also aborted ' +
+        'after requestTimeoutMs + connectTimeoutMs + 1 s whatever the endpoint does, and at once on a stop ' +
+        '(unacknowledged records stay for the next start).',
       examples: [30_000],
     },
     connectTimeoutMs: {
       type: 'integer',
       minimum: 1,
       default: 5_000,
-      description: 'TCP/TLS connect timeout.',
+      description: 'TCP connect timeout (a TLS handshake that stalls is ended by the call deadline above).',
       examples: [5_000],
     },
     aggregation: {
