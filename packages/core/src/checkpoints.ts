@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OffloaderError } from './errors.js';
+import { fitName } from './folder/fileNames.js';
 
 /**
  * Durable progress of sources: one JSON document per source id, written atomically (temp file + rename),
@@ -52,7 +53,7 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   private pathOf(sourceId: string): string {
-    return join(this.dir, `${sourceId.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+    return join(this.dir, fitName(sourceId.replace(/[^A-Za-z0-9_.-]/g, '_'), '.json'));
   }
 }
 

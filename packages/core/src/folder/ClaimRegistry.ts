@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fitName } from './fileNames.js';
 import { CLAIMS_DIR, type FolderFile } from './types.js';
 
 interface ClaimBody {
@@ -176,7 +177,7 @@ export class ClaimRegistry {
   }
 
   private pathOf(relPath: string): string {
-    return join(this.dir, `${encodeURIComponent(relPath)}.claim`);
+    return join(this.dir, fitName(encodeURIComponent(relPath), '.claim'));
   }
 }
 

@@ -1,6 +1,7 @@
 import { constants, copyFile, link, mkdir, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { OffloaderError } from '../errors.js';
+import { fitName } from './fileNames.js';
 
 /**
  * Moves `source` to `<targetRoot>/<subDir>/<name>`, never overwriting: a name already taken gets a `-1`, `-2`,
@@ -13,7 +14,8 @@ export async function moveNoClobber(source: string, targetRoot: string, subDir: 
   const extension = extname(name);
   const stem = name.slice(0, name.length - extension.length);
   for (let attempt = 0; attempt < 10_000; attempt++) {
-    const target = join(dir, attempt === 0 ? name : `${stem}-${attempt}${extension}`);
+    // A name at the file system's limit has no room for `-1`: the numbered names are shortened as needed.
+    const target = join(dir, attempt === 0 ? name : fitName(stem, `-${attempt}${extension}`, 255));
     try {
       await placeNoClobber(source, target);
     } catch (error) {
