@@ -26,7 +26,6 @@ export const customSource = definePlugin<'source', CustomSourceOptions>({
       allowedStreams: options.allowedStreams,
     });
     const decoder = new CustomFileDecoder({
-      root,
       format: options.format,
       converter,
       maxRecordBytes: options.maxRecordBytes,

@@ -12,6 +12,7 @@ import { FileEvents } from './fileEvents.js';
 import { moveNoClobber } from './fileMoves.js';
 import { Readiness } from './Readiness.js';
 import { RejectedOutput } from './RejectedOutput.js';
+import { RootGuard } from './RootGuard.js';
 import { FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
 
 /**
@@ -31,6 +32,7 @@ export class FolderSource implements Source {
   private readonly claims: ClaimRegistry;
   private readonly checkpoints: FolderCheckpoints;
   private readonly rejected: RejectedOutput;
+  private readonly rootGuard: RootGuard;
   private readonly events: FileEvents;
   private readonly labels: { source: string };
   private readonly batchSize: number;
@@ -65,6 +67,7 @@ export class FolderSource implements Source {
     this.retryDelayMs = options.retryDelayMs ?? 5000;
     this.maxFileAttempts = options.maxFileAttempts ?? 3;
     this.scanner = new FolderScanner(this.root, options.kinds);
+    this.rootGuard = new RootGuard(this.root);
     this.readiness = new Readiness(options.complete);
     this.claims = new ClaimRegistry(this.root, {
       sourceId: this.id,
@@ -169,6 +172,8 @@ export class FolderSource implements Source {
     let index = run.committedRecords;
     let completed = false;
     try {
+      const target = await this.rootGuard.outside(file.path);
+      if (target !== undefined) throw this.events.outsideRoot(file, target);
       const context = { file, resume, signal, notice: run.notice.bind(run) };
       reading: for await (const items of this.options.decoder.decode(context)) {
         let errors = 0;

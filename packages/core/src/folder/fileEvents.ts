@@ -1,7 +1,7 @@
 import { OffloaderError } from '../errors.js';
 import type { EventLog } from '../events.js';
 import type { FileRun } from './FileRun.js';
-import type { FolderFile } from './types.js';
+import { FileDecodeError, type FolderFile } from './types.js';
 
 /** Event codes the folder source emits. */
 export const FolderEventCodes = {
@@ -12,6 +12,7 @@ export const FolderEventCodes = {
   readRetry: 'FILE_READ_RETRY',
   fileIo: 'FILE_IO',
   fileVanished: 'FILE_VANISHED',
+  fileOutsideRoot: 'FILE_OUTSIDE_ROOT',
 } as const;
 
 /**
@@ -109,6 +110,19 @@ export class FileEvents {
       file: file.path,
       message: `${file.relPath}: ${message}`,
     });
+  }
+
+  /** The file is a link to `target`, outside the watched folder; returns the error that quarantines the link. */
+  outsideRoot(file: FolderFile, target: string): FileDecodeError {
+    const message = `${file.relPath} resolves to ${target}, outside the watched folder; it is not read`;
+    this.events.emit({
+      severity: 'error',
+      source: this.source,
+      code: FolderEventCodes.fileOutsideRoot,
+      file: file.path,
+      message,
+    });
+    return new FileDecodeError(message, { file: file.path });
   }
 
   vanished(file: FolderFile): void {

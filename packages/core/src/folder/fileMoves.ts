@@ -1,4 +1,4 @@
-import { constants, copyFile, link, mkdir, stat, unlink } from 'node:fs/promises';
+import { constants, copyFile, link, lstat, mkdir, readlink, stat, symlink, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { OffloaderError } from '../errors.js';
 import { fitName } from './fileNames.js';
@@ -35,8 +35,10 @@ async function placeNoClobber(source: string, target: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOENT') throw error;
-    // Different volume or a file system without hard links.
-    await copyFile(source, target, constants.COPYFILE_EXCL);
+    // Different volume or a file system without hard links. A symbolic link is moved as a link: copying would
+    // put a copy of its target (maybe outside the watched folder) in the archive or quarantine.
+    if ((await lstat(source)).isSymbolicLink()) await symlink(await readlink(source), target);
+    else await copyFile(source, target, constants.COPYFILE_EXCL);
   }
 }
 

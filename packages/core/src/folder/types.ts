@@ -41,6 +41,11 @@ export interface FolderFile {
   kind: FolderKind;
   size: number;
   mtimeMs: number;
+  /** Device and inode (of a link's target): one file under two names is read once. 0 when unknown. */
+  dev?: number;
+  ino?: number;
+  /** The name is a symbolic link. */
+  isLink?: boolean;
 }
 
 /**
