@@ -269,7 +269,7 @@ export class KinesisSink implements Sink {
     for (const index of entry.members) {
       outcomes[index] = result.ok
         ? { status: 'delivered', stream, shardId: result.shardId, sequenceNumber: result.sequenceNumber }
-        : { status: 'failed', error: result.error };
+        : { status: result.rejected ? 'rejected' : 'failed', error: result.error };
     }
   }
 

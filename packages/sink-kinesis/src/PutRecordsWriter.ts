@@ -6,6 +6,7 @@ import {
   type Logger,
   Metric,
   type Metrics,
+  RecordRejectedError,
   UNKNOWN_SHARD,
 } from '@offloader/core';
 import type { AimdConcurrency } from './aimd.js';
@@ -14,6 +15,7 @@ import {
   classifyCallError,
   classifyRecordError,
   deliveryCodeOf,
+  isRequestContentError,
   type SecretRedactor,
 } from './errors.js';
 import { type EffectiveLimits, splitIntoRequests } from './limits.js';
@@ -42,7 +44,10 @@ export interface PutEntry {
   hashKey?: bigint;
 }
 
-export type EntryResult = { ok: true; shardId?: string; sequenceNumber?: string } | { ok: false; error: Error };
+/** `rejected`: the service refuses this record itself; sending it again cannot help. */
+export type EntryResult =
+  | { ok: true; shardId?: string; sequenceNumber?: string }
+  | { ok: false; error: Error; rejected?: boolean };
 
 export interface WriterDeps {
   api: PutRecordsApi;
@@ -159,7 +164,9 @@ export class PutRecordsWriter {
     } catch (error) {
       // A shutdown, not the endpoint, ended the call: nothing to learn about the stream; the caller keeps the data.
       if (stop.aborted) return request;
-      return this.onCallFailed(stream, request, results, classifyCallError(error), error, sentAt);
+      const failure = classifyCallError(error);
+      if (isRequestContentError(failure, error)) return this.isolate(stream, request, results, error, stop);
+      return this.onCallFailed(stream, request, results, failure, error, sentAt);
     } finally {
       metrics.shift(Metric.inflightRequests, { stream }, -1);
     }
@@ -230,6 +237,43 @@ export class PutRecordsWriter {
     }
     health.onAnswered(stream, throttled === 0);
     return retryNext;
+  }
+
+  /**
+   * The service refused the whole request for its content without naming a record: halves are sent on their
+   * own until each offender is alone (log2(500) rounds at most), so the offenders are rejected and the rest is
+   * delivered; the stream is never paused for one bad record. Those calls are not delivery attempts.
+   */
+  private async isolate(
+    stream: string,
+    request: PutEntry[],
+    results: Map<PutEntry, EntryResult>,
+    error: unknown,
+    stop: AbortSignal,
+  ): Promise<PutEntry[]> {
+    for (const entry of request) entry.attempts -= 1;
+    if (request.length === 1) {
+      this.refuse(stream, request[0], results, error);
+      return [];
+    }
+    const middle = Math.ceil(request.length / 2);
+    const first = await this.putOnce(stream, request.slice(0, middle), results, stop);
+    const second = await this.putOnce(stream, request.slice(middle), results, stop);
+    return [...first, ...second];
+  }
+
+  private refuse(stream: string, entry: PutEntry, results: Map<PutEntry, EntryResult>, error: unknown): void {
+    const { metrics, events, redactor, sinkId } = this.deps;
+    const detail = redactor.describe(error);
+    const message = `stream ${stream} refuses a record (partition key ${JSON.stringify(redactor.redact(entry.partitionKey.slice(0, 40)))}…): ${detail}; record quarantined, the others are delivered`;
+    const shard = this.deps.shards?.shardOf(stream, entry) ?? UNKNOWN_SHARD;
+    metrics.add(Metric.recordErrors, { stream, shard, code: 'RECORD_INVALID' });
+    // One row per stream however many records: repeats fold into its count.
+    events.emit(
+      { severity: 'warning', source: sinkId, code: 'RECORD_INVALID', message },
+      `${sinkId}|RECORD_INVALID|${stream}`,
+    );
+    results.set(entry, { ok: false, rejected: true, error: new RecordRejectedError('RECORD_INVALID', message) });
   }
 
   private onCallFailed(

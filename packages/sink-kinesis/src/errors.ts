@@ -126,6 +126,24 @@ function findNetworkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+const VALIDATION_CODES = new Set([
+  'ValidationException',
+  'InvalidArgumentException',
+  'SerializationException',
+  'HTTP_400',
+]);
+
+/**
+ * A call refused as a whole for its content (a validation error) rather than for the stream, the credentials
+ * or the key: one bad record refuses the request, so splitting the request finds it. An error that names the
+ * stream is about the configuration and is not split.
+ */
+export function isRequestContentError(failure: ClassifiedFailure, error: unknown): boolean {
+  if (failure.kind !== 'non-retryable' || !VALIDATION_CODES.has(failure.awsCode)) return false;
+  const message = String((error as ErrorLike | undefined)?.message ?? '');
+  return !/stream ?(name|arn)/i.test(message);
+}
+
 /** The error code of our own `DeliveryError` for a classified failure. */
 export function deliveryCodeOf(kind: FailureKind): ErrorCode {
   switch (kind) {
