@@ -21,6 +21,11 @@ export const CODES = {
     meaning: "Some of a file's records could not be delivered now; the file stays and is offered again.",
   },
   FILE_EMPTY: { use: 'event', meaning: 'The file holds no records; it is archived or deleted like a delivered one.' },
+  FILE_KEPT: {
+    use: 'event',
+    meaning:
+      'A rejected row was too large to copy to the rejected output, so the file is kept in quarantine instead of deleted.',
+  },
   FILE_IO: { use: 'error+event', meaning: 'A file could not be read, moved or written (permissions, full disk).' },
   FILE_OUTSIDE_ROOT: {
     use: 'event',
@@ -48,7 +53,11 @@ export const CODES = {
   PLUGIN_NOT_STARTED: { use: 'error', meaning: 'A plugin was used before its start() finished (a runner bug).' },
   PLUGIN_OPTIONS_INVALID: { use: 'error', meaning: "A plugin's options do not match its schema or each other." },
   PLUGIN_UNKNOWN: { use: 'error', meaning: 'The pipeline names a plugin type no registered plugin has.' },
-  RECORD_INVALID: { use: 'error', meaning: 'A record does not match its record schema; it is rejected.' },
+  RECORD_INVALID: {
+    use: 'error+event',
+    meaning:
+      'A record does not match its record schema, or the service refuses it (found by splitting the request); it is rejected.',
+  },
   RECORD_NOT_DECODABLE: { use: 'error', meaning: 'A record read back from a stream is not in the asked format.' },
   RECORD_REJECTED: { use: 'event', meaning: "The sink rejected some of a file's records; they are quarantined." },
   RECORD_TOO_LARGE: { use: 'error+event', meaning: 'The record is larger than Kinesis accepts; it is rejected.' },

@@ -32,14 +32,15 @@ export interface EntrySlot {
  */
 export function decodeEntry(context: EntryContext, slot: EntrySlot, bytes: Uint8Array | undefined): DecodedItem {
   if (bytes === undefined) {
-    return rowError(
+    const item = rowError(
       context,
       slot,
       'RECORD_TOO_LARGE',
       undefined,
-      `entry text is ${slot.size} bytes, more than the ${context.maxTextBytes} read for one record (maxRecordBytes × 8); not parsed`,
+      `entry text is ${slot.size} bytes, more than the ${context.maxTextBytes} read for one record (maxRecordBytes × 8); not parsed, the file is kept`,
       '',
     );
+    return { ...item, rawMissing: true } as DecodedItem;
   }
   let text: string;
   try {

@@ -181,6 +181,7 @@ export class FolderSource implements Source {
           const item = items[at];
           run.last = { line: item.endLine ?? item.line, offset: item.offset };
           if (item.kind === 'error') {
+            if (item.rawMissing) run.keepWhole = true;
             errors += this.rejected.rejectRow(run, item);
             continue;
           }
@@ -270,7 +271,7 @@ export class FolderSource implements Source {
       });
       this.events.report(run);
       if (run.hadFailure || !rejectedWritten) return await this.keepForRetry(run, run.hadFailure);
-      const staysInPlace = await this.afterDelivery(file);
+      const staysInPlace = await this.afterDelivery(file, run.keepWhole);
       this.options.services.metrics.add(Metric.filesDone, this.labels);
       this.options.services.logger.info({ source: this.id, file: file.path }, 'file delivered');
       this.attempts.delete(file.relPath);
@@ -282,7 +283,7 @@ export class FolderSource implements Source {
   }
 
   /** Archives, deletes or keeps a delivered file; true when it is still in the folder afterwards. */
-  private async afterDelivery(file: FolderFile): Promise<boolean> {
+  private async afterDelivery(file: FolderFile, keepWhole: boolean): Promise<boolean> {
     const mode = this.options.afterDelivery;
     if (this.options.mode.dryRun) {
       this.finished.set(file.relPath, identity(file));
@@ -291,7 +292,10 @@ export class FolderSource implements Source {
     let staysInPlace = mode === 'keep';
     try {
       if (mode === 'archive') await moveNoClobber(file.path, this.archivePath!, file.kindDir, file.name);
-      else if (mode === 'delete') await unlink(file.path);
+      else if (mode === 'delete' && keepWhole) {
+        const movedTo = await moveNoClobber(file.path, this.quarantinePath, file.kindDir, file.name);
+        this.events.keptWhole(file, movedTo);
+      } else if (mode === 'delete') await unlink(file.path);
       if (mode === 'keep') {
         this.checkpoints.update(file, { done: true });
         this.finished.set(file.relPath, identity(file));

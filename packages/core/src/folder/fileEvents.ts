@@ -13,6 +13,7 @@ export const FolderEventCodes = {
   fileIo: 'FILE_IO',
   fileVanished: 'FILE_VANISHED',
   fileOutsideRoot: 'FILE_OUTSIDE_ROOT',
+  fileKept: 'FILE_KEPT',
 } as const;
 
 /**
@@ -123,6 +124,17 @@ export class FileEvents {
       message,
     });
     return new FileDecodeError(message, { file: file.path });
+  }
+
+  /** Delivered, but a rejected row's text exists only in the file: kept in quarantine instead of deleted. */
+  keptWhole(file: FolderFile, movedTo: string): void {
+    this.events.emit({
+      severity: 'warning',
+      source: this.source,
+      code: FolderEventCodes.fileKept,
+      file: file.path,
+      message: `${file.relPath}: a rejected row was too large to copy to the rejected output; the file is kept in ${movedTo} instead of deleted`,
+    });
   }
 
   vanished(file: FolderFile): void {
