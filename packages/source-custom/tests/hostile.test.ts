@@ -22,3 +22,21 @@ describe('entries too large to read keep their text', () => {
     expect(h.events().some((event) => event.code === 'FILE_KEPT')).toBe(true);
   });
 });
+
+describe('a deeply nested entry', () => {
+  it('is rejected on its own; the other records of the file are delivered', async () => {
+    const h = await harness();
+    const deep = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
+    const records = [ok(1), ok(2)];
+    const content = `{"Records":[${JSON.stringify(ok(1))},{"Data":${deep},"PartitionKey":"deep"},${JSON.stringify(ok(2))}]}`;
+    await put(h.input, 'a.json', content);
+    const drained = await drain(h.source);
+    expect(drained.records.map(text)).toEqual(records.map((_, i) => `ok ${i + 1}`));
+    expect(await listTree(h.input)).toEqual([
+      '_archive/a.json',
+      '_quarantine/a.json.rejected.csv',
+      '_quarantine/a.json.rejected.jsonl',
+    ]);
+    expect(h.events().map((event) => event.code)).not.toContain('FILE_QUARANTINED');
+  });
+});
