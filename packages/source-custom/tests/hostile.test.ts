@@ -40,3 +40,15 @@ describe('a deeply nested entry', () => {
     expect(h.events().map((event) => event.code)).not.toContain('FILE_QUARANTINED');
   });
 });
+
+describe('top-level members of a custom file', () => {
+  it('a "__proto__" member is an unknown member, never the file\'s stream', async () => {
+    const h = await harness({ allowedStreams: ['elsewhere'] });
+    await put(h.input, 'a.json', `{"__proto__":{"StreamName":"elsewhere"},"Records":[${JSON.stringify(ok(1))}]}`);
+    const { records } = await drain(h.source);
+    expect(records.map((record) => record.stream)).toEqual([]);
+    expect(await listTree(h.input)).toEqual(['_quarantine/a.json']);
+    const quarantined = h.events().find((event) => event.code === 'FILE_QUARANTINED');
+    expect(quarantined?.message).toMatch(/__proto__/);
+  });
+});
