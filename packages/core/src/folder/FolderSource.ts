@@ -47,6 +47,8 @@ export class FolderSource implements Source {
   /** Once-mode: files whose pass is over (or that another instance holds). */
   private readonly handled = new Set<string>();
   private readonly seen = new Set<string>();
+  /** Files that could not be opened or claimed, reported once until they can. */
+  private readonly unreadable = new Set<string>();
   private started = false;
 
   constructor(private readonly options: FolderSourceOptions) {
@@ -129,11 +131,18 @@ export class FolderSource implements Source {
           wait = Math.min(wait, settleIn);
           continue;
         }
-        if (!(await this.readiness.isReady(file, at))) continue;
-        if (!(await this.claims.tryClaim(file))) {
-          if (snapshot) this.handled.add(file.relPath);
+        try {
+          if (!(await this.readiness.isReady(file, at))) continue;
+          if (!(await this.claims.tryClaim(file))) {
+            if (snapshot) this.handled.add(file.relPath);
+            continue;
+          }
+        } catch (error) {
+          // A problem of this one file (no permission, its claim cannot be written): skip it, try again later.
+          this.skipForNow(file, error);
           continue;
         }
+        this.unreadable.delete(file.relPath);
         readAny = true;
         yield* this.readFile(file, signal);
       }
@@ -322,6 +331,13 @@ export class FolderSource implements Source {
       return;
     }
     this.retryAt.set(file.relPath, this.options.services.clock.now() + this.retryDelayMs);
+  }
+
+  private skipForNow(file: FolderFile, error: unknown): void {
+    if (!this.unreadable.has(file.relPath)) this.events.unreadable(file, error, this.retryDelayMs);
+    this.unreadable.add(file.relPath);
+    this.retryAt.set(file.relPath, this.options.services.clock.now() + this.retryDelayMs);
+    if (this.options.mode.once) this.handled.add(file.relPath);
   }
 
   private async onFileError(run: FileRun, error: unknown): Promise<void> {

@@ -14,6 +14,7 @@ export const FolderEventCodes = {
   fileVanished: 'FILE_VANISHED',
   fileOutsideRoot: 'FILE_OUTSIDE_ROOT',
   fileKept: 'FILE_KEPT',
+  fileUnreadable: 'FILE_UNREADABLE',
 } as const;
 
 /**
@@ -134,6 +135,18 @@ export class FileEvents {
       code: FolderEventCodes.fileKept,
       file: file.path,
       message: `${file.relPath}: a rejected row was too large to copy to the rejected output; the file is kept in ${movedTo} instead of deleted`,
+    });
+  }
+
+  /** The file cannot be opened or claimed now (permissions); it stays and is tried again. */
+  unreadable(file: FolderFile, error: unknown, retryMs: number): void {
+    const reason = (error as Error).message;
+    this.events.emit({
+      severity: 'error',
+      source: this.source,
+      code: FolderEventCodes.fileUnreadable,
+      file: file.path,
+      message: `${file.relPath} cannot be opened (${reason}); skipped, retried every ${Math.round(retryMs / 1000)} s until it can be read`,
     });
   }
 
