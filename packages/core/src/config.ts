@@ -253,9 +253,14 @@ export async function parsePipeline(
     });
     if (!definitionOf) continue;
     use.type = definitionOf;
-    const result = registry.validateOptions<Record<string, unknown>>(registry.get(kind, use.type), use.options);
-    if (result.ok) use.options = result.options;
-    else for (const problem of result.problems) report([...path, 'options'], problem.pointer, problem.message);
+    const plugin = registry.get(kind, use.type);
+    const result = registry.validateOptions<Record<string, unknown>>(plugin, use.options);
+    if (result.ok) {
+      use.options = result.options;
+      for (const problem of plugin.checkOptions?.(result.options, { baseDir }) ?? []) {
+        report([...path, 'options'], problem.pointer, problem.message);
+      }
+    } else for (const problem of result.problems) report([...path, 'options'], problem.pointer, problem.message);
     if (kind !== 'transformer' || use.id) {
       use.id ??= kind === 'sink' ? use.type : defaultId(use.type, definition.sources, use);
       if (ids.has(use.id)) report([...path, 'id'], '', `id "${use.id}" is used twice; give each plugin its own id`);

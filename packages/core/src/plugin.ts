@@ -1,6 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { HealthCondition } from './health.js';
 import type { BatchAck, OffloadRecord, RecordOutcome } from './record.js';
+import type { OptionsProblem } from './registry.js';
 
 /**
  * A batch of records a source offers to the pipeline.
@@ -112,6 +113,11 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown
   type: string;
   description: string;
   optionsSchema: Record<string, unknown>;
+  /**
+   * Checks what the schema cannot (relations between options, URLs), on the validated options, without touching
+   * the outside world; `validate` reports each problem at its option's line. Pointers are relative to `options`.
+   */
+  checkOptions?(options: O, context: { baseDir: string }): OptionsProblem[];
   create(options: O, context: PluginContext): PluginInstance<K> | Promise<PluginInstance<K>>;
 }
 

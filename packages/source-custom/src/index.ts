@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { coreServices, createFolderSource, definePlugin, folderSettingsFrom } from '@offloader/core';
+import {
+  coreServices,
+  createFolderSource,
+  definePlugin,
+  folderPathProblems,
+  folderSettingsFrom,
+} from '@offloader/core';
 import { CustomFileDecoder } from './CustomFileDecoder.js';
 import { CUSTOM_FOLDER_DEFAULTS, type CustomSourceOptions, customSourceOptionsSchema } from './options.js';
 import { RecordConverter } from './RecordConverter.js';
@@ -17,6 +23,7 @@ export const customSource = definePlugin<'source', CustomSourceOptions>({
   description:
     'Custom offload files: PutRecords-shaped JSON documents or JSON Lines written by another program, sent byte-exact',
   optionsSchema: customSourceOptionsSchema,
+  checkOptions: (options, { baseDir }) => folderPathProblems(options, baseDir),
   create(options, context) {
     const root = resolve(context.baseDir, options.path);
     const { events } = coreServices(context.container);

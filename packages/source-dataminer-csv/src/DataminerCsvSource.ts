@@ -3,6 +3,7 @@ import {
   createFolderSource,
   definePlugin,
   type FolderKind,
+  folderPathProblems,
   folderSettingsFrom,
   type PluginContext,
   type Source,
@@ -109,5 +110,6 @@ export const dataminerCsvSource = definePlugin<'source', DataminerCsvOptions>({
   description:
     'DataMiner central-DB offload files (Data, Dataavg, alarm rows) → one JSON record per row, validated against the corrected connector schemas, routed by kind.',
   optionsSchema: optionsSchema as unknown as Record<string, unknown>,
+  checkOptions: (options, { baseDir }) => folderPathProblems(options, baseDir),
   create,
 });

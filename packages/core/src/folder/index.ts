@@ -14,6 +14,7 @@ export {
   type FolderOptionDefaults,
   type FolderPluginOptions,
   folderOptionsProperties,
+  folderPathProblems,
   folderSettingsFrom,
 } from './options.js';
 export { isForbiddenFolder, NamePatterns } from './patterns.js';
