@@ -223,7 +223,21 @@ export async function parsePipeline(
     problems.push({ file, line: nodeLine(path), path: pathText(path), message });
   };
 
-  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  let raw: Record<string, unknown>;
+  try {
+    raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    // yaml refuses to expand aliases past its maxAliasCount (a "billion laughs" file): say where they start.
+    let line: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        line = at(node.range?.[0]).line;
+        return visit.BREAK;
+      },
+    });
+    problems.push({ file, line, path: '', message: `cannot expand the file: ${(error as Error).message}` });
+    throw new ConfigError('CONFIG_YAML_SYNTAX', problems);
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     problems.push({ file, line: 1, path: '', message: 'the pipeline file must be a YAML mapping' });
     fail('CONFIG_INVALID');
