@@ -21,12 +21,12 @@ export const CODES = {
     meaning: "Some of a file's records could not be delivered now; the file stays and is offered again.",
   },
   FILE_EMPTY: { use: 'event', meaning: 'The file holds no records; it is archived or deleted like a delivered one.' },
+  FILE_IO: { use: 'error+event', meaning: 'A file could not be read, moved or written (permissions, full disk).' },
   FILE_KEPT: {
     use: 'event',
     meaning:
       'A rejected row was too large to copy to the rejected output, so the file is kept in quarantine instead of deleted.',
   },
-  FILE_IO: { use: 'error+event', meaning: 'A file could not be read, moved or written (permissions, full disk).' },
   FILE_OUTSIDE_ROOT: {
     use: 'event',
     meaning: 'The file resolves (through a link) outside the watched folder; it is quarantined.',
@@ -34,6 +34,10 @@ export const CODES = {
   FILE_QUARANTINED: { use: 'event', meaning: 'The file was moved to quarantine with a note of why.' },
   FILE_READ_RETRY: { use: 'event', meaning: 'Reading the file failed for a reason that may pass; it is retried.' },
   FILE_UNPARSABLE: { use: 'error', meaning: 'The file as a whole cannot be decoded; it is quarantined at once.' },
+  FILE_UNREADABLE: {
+    use: 'event',
+    meaning: 'A file cannot be opened (no permission); it is skipped and tried again later, reported once.',
+  },
   FILE_VANISHED: { use: 'event', meaning: 'The file disappeared while being read (deleted or moved by someone else).' },
   JSON_SYNTAX: { use: 'error', meaning: 'A JSON document or JSON line is not valid JSON.' },
   KPL_INVALID: { use: 'error', meaning: 'A KPL aggregated record is malformed and cannot be read back.' },

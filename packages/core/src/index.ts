@@ -42,7 +42,13 @@ export type {
   FolderPluginOptions,
   ResumePoint,
 } from './folder/index.js';
-export { createFolderSource, FileDecodeError, folderOptionsProperties, folderSettingsFrom } from './folder/index.js';
+export {
+  createFolderSource,
+  FileDecodeError,
+  folderOptionsProperties,
+  folderPathProblems,
+  folderSettingsFrom,
+} from './folder/index.js';
 export type { HealthCondition, HealthReport, HealthStatus } from './health.js';
 export type { Logger, LoggerOptions } from './logger.js';
 export { createLogger, silentLogger } from './logger.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   type BatchingPolicy,
   type Clock,
@@ -22,7 +22,7 @@ import {
   type Sink,
 } from '@offloader/core';
 import { AimdConcurrency } from './aimd.js';
-import { callDeadlineMs, createKinesisClient } from './client.js';
+import { callDeadlineMs, createKinesisClient, sendPutRecords } from './client.js';
 import { SecretRedactor } from './errors.js';
 import { KplAggregator } from './kpl.js';
 import {
@@ -69,6 +69,7 @@ export class KinesisSink implements Sink {
   private readonly clock: Clock;
   private readonly dryRun: boolean;
   private client?: KinesisClient;
+  private resolvedRegion?: string;
   private writer?: PutRecordsWriter;
   private shards?: ShardMap;
   private local?: LocalKinesis;
@@ -160,6 +161,29 @@ export class KinesisSink implements Sink {
     this.writer = undefined;
     await this.local?.close();
     this.local = undefined;
+  }
+
+  /**
+   * Resolves the region once at creation (option, endpoint host, AWS_REGION, profile): without one every call
+   * would fail, so a missing region is a configuration error before anything runs.
+   */
+  async resolveRegion(): Promise<void> {
+    if (!this.client || this.dryRun) return;
+    try {
+      this.resolvedRegion = await this.client.config.region();
+    } catch {
+      throw new PluginError(
+        'PLUGIN_OPTIONS_INVALID',
+        `kinesis sink ${this.context.id}: no AWS region — set \`region\`, AWS_REGION or a region in the AWS ` +
+          'profile, or give an endpoint like kinesis.<region>.amazonaws.com',
+        { field: 'region' },
+      );
+    }
+  }
+
+  /** The region calls go to (after {@link resolveRegion}). */
+  region(): string | undefined {
+    return this.resolvedRegion;
   }
 
   /** The embedded server's endpoint while `endpoint: local` runs. */
@@ -367,7 +391,7 @@ export class KinesisSink implements Sink {
     this.shards = shards;
     this.writer = new PutRecordsWriter({
       shards,
-      api: { putRecords: (input, signal) => client.send(new PutRecordsCommand(input), { abortSignal: signal }) },
+      api: { putRecords: (input, signal) => sendPutRecords(client, input, signal) },
       callDeadlineMs: callDeadlineMs(this.options),
       sinkId: this.context.id,
       limits: this.limits,

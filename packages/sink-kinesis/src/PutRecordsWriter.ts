@@ -11,6 +11,7 @@ import {
 } from '@offloader/core';
 import type { AimdConcurrency } from './aimd.js';
 import {
+  CallNotSentError,
   type ClassifiedFailure,
   classifyCallError,
   classifyRecordError,
@@ -145,8 +146,8 @@ export class PutRecordsWriter {
     }
     for (const entry of request) entry.attempts += 1;
     const sentAt = clock.now();
-    metrics.add(Metric.putRequests, { stream });
     metrics.shift(Metric.inflightRequests, { stream }, 1);
+    let sent = true;
     let response: PutRecordsOutput;
     try {
       const callSignal = AbortSignal.any([stop, AbortSignal.timeout(this.deps.callDeadlineMs)]);
@@ -164,11 +165,16 @@ export class PutRecordsWriter {
     } catch (error) {
       // A shutdown, not the endpoint, ended the call: nothing to learn about the stream; the caller keeps the data.
       if (stop.aborted) return request;
+      if (error instanceof CallNotSentError) {
+        sent = false;
+        return this.onNotSent(stream, request, results, error);
+      }
       const failure = classifyCallError(error);
       if (isRequestContentError(failure, error)) return this.isolate(stream, request, results, error, stop);
       return this.onCallFailed(stream, request, results, failure, error, sentAt);
     } finally {
       metrics.shift(Metric.inflightRequests, { stream }, -1);
+      if (sent) metrics.add(Metric.putRequests, { stream });
     }
     const latencySeconds = (clock.now() - sentAt) / 1000;
     const answers = response.Records ?? [];
@@ -274,6 +280,19 @@ export class PutRecordsWriter {
       `${sinkId}|RECORD_INVALID|${stream}`,
     );
     results.set(entry, { ok: false, rejected: true, error: new RecordRejectedError('RECORD_INVALID', message) });
+  }
+
+  /** The SDK gave up before sending (configuration): no request, no retry; the stream pauses with the reason. */
+  private onNotSent(
+    stream: string,
+    request: PutEntry[],
+    results: Map<PutEntry, EntryResult>,
+    error: CallNotSentError,
+  ): PutEntry[] {
+    for (const entry of request) entry.attempts -= 1;
+    const pauseError = this.deps.health.pause(stream, 'non-retryable', this.deps.redactor.describe(error));
+    for (const entry of request) results.set(entry, { ok: false, error: pauseError });
+    return [];
   }
 
   private onCallFailed(

@@ -144,6 +144,17 @@ export function isRequestContentError(failure: ClassifiedFailure, error: unknown
   return !/stream ?(name|arn)/i.test(message);
 }
 
+/**
+ * The SDK failed before the request left the process (no credentials, no region, signing): nothing was sent,
+ * so it is no put request, and waiting does not heal it.
+ */
+export class CallNotSentError extends Error {
+  constructor(readonly reason: unknown) {
+    super(`request not sent: ${(reason as Error | undefined)?.message ?? String(reason)}`);
+    this.name = 'CallNotSentError';
+  }
+}
+
 /** The error code of our own `DeliveryError` for a classified failure. */
 export function deliveryCodeOf(kind: FailureKind): ErrorCode {
   switch (kind) {

@@ -77,7 +77,10 @@ export const kinesisSinkOptionsSchema = {
   properties: {
     region: {
       type: 'string',
-      description: 'AWS region. When absent: AWS_REGION / the shared profile; `us-east-1` for `endpoint: local`.',
+      description:
+        'AWS region. When absent: taken from an AWS endpoint host (kinesis[-fips].<region>.amazonaws.com[.cn], VPC ' +
+        'endpoints), else AWS_REGION / the shared profile; `us-east-1` for `endpoint: local`. No region at all is a ' +
+        'configuration error at start (exit 2).',
       examples: ['eu-west-1'],
     },
     endpoint: {
@@ -138,7 +141,8 @@ export const kinesisSinkOptionsSchema = {
     },
     proxy: {
       type: 'string',
-      description: 'HTTP(S) proxy URL. When absent HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured.',
+      description:
+        'HTTP(S) proxy URL (`validate` checks it is one). When absent HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured.',
       examples: ['http://proxy.corp.local:3128'],
     },
     bypassProxy: {

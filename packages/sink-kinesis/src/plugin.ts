@@ -1,4 +1,5 @@
 import { definePlugin } from '@offloader/core';
+import { endpointProblem, proxyProblem } from './client.js';
 import { KinesisSink } from './KinesisSink.js';
 import { type KinesisSinkOptions, kinesisSinkOptionsSchema } from './options.js';
 
@@ -11,7 +12,19 @@ export const kinesisSink = definePlugin<'sink', KinesisSinkOptions>({
     'limit-safe batching, retries of failed records only, AIMD concurrency, optional KPL aggregation and gzip; ' +
     '`endpoint: local` starts an embedded Kinesis-API server.',
   optionsSchema: kinesisSinkOptionsSchema as unknown as Record<string, unknown>,
-  create: (options, context) => new KinesisSink(options, context),
+  checkOptions: (options) => {
+    const problems = [];
+    const endpoint = options.endpoint === undefined ? undefined : endpointProblem(options.endpoint);
+    if (endpoint) problems.push({ pointer: '/endpoint', message: endpoint });
+    const proxy = options.proxy === undefined ? undefined : proxyProblem(options.proxy);
+    if (proxy) problems.push({ pointer: '/proxy', message: proxy });
+    return problems;
+  },
+  create: async (options, context) => {
+    const sink = new KinesisSink(options, context);
+    await sink.resolveRegion();
+    return sink;
+  },
 });
 
 /** Every plugin definition of this package, for the registry. */

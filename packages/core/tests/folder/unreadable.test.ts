@@ -36,7 +36,7 @@ describe.skipIf(ROOT)('a file the process may not read', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     await chmod(join(root, 'Data', 'locked.csv'), 0o644);
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && services.statistics.total('files_done_total') < 1) {
+    while (Date.now() < deadline && (await services.metrics.total('files_done_total')) < 1) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     controller.abort();
