@@ -49,3 +49,40 @@ describe('validate: folders a source writes to must not be the folder it reads',
     expect(await problemsOf(`sources:\n  - type: ${type}\n    options: ${options}\n${kinesis}`)).toEqual([]);
   });
 });
+
+describe('validate: every route a source can produce has a stream, or is dropped on purpose', () => {
+  const sink = (options: string) => `sink:\n  type: kinesis\n  options: ${options}\n`;
+  const dataminer = (options = '{ path: /data/in }') => `sources:\n  - type: dataminer-csv\n    options: ${options}\n`;
+
+  it('all kinds read, only data mapped: dataavg and alarm are errors', async () => {
+    const problems = (await problemsOf(dataminer() + sink('{ streams: { data: d } }'))).join('\n');
+    expect(problems).toMatch(/sink\.options\.streams.*route "dataavg".*dataminer-csv/);
+    expect(problems).toMatch(/route "alarm"/);
+    expect(problems).not.toMatch(/route "data"/);
+  });
+
+  it('routed information events need their stream too', async () => {
+    const source = dataminer('{ path: /data/in, kinds: [alarm], alarm: { infoEvents: route } }');
+    expect((await problemsOf(source + sink('{ streams: { alarm: a } }'))).join('\n')).toMatch(/route "info"/);
+  });
+
+  it('a custom source needs streams.custom (files may name their own stream, but need not)', async () => {
+    const source = 'sources:\n  - type: custom\n    options: { path: /data/in, allowedStreams: [x] }\n';
+    expect((await problemsOf(source + sink('{ streams: { data: d } }'))).join('\n')).toMatch(/route "custom"/);
+  });
+
+  it.each([
+    ['every route mapped', '{ streams: { data: d, dataavg: v, alarm: a } }'],
+    ['a defaultStream', '{ streams: { data: d }, defaultStream: rest }'],
+    ['the others dropped on purpose', '{ streams: { data: d }, drop: [dataavg, alarm] }'],
+  ])('%s is valid', async (_name, options) => {
+    expect(await problemsOf(dataminer() + sink(options))).toEqual([]);
+  });
+
+  it('a route both mapped and dropped is an error', async () => {
+    const problems = await problemsOf(
+      dataminer() + sink('{ streams: { data: d, dataavg: v, alarm: a }, drop: [alarm] }'),
+    );
+    expect(problems.join('\n')).toMatch(/sink\.options\.drop.*alarm/);
+  });
+});

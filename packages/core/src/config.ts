@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { ConfigError, type ConfigProblem, type ErrorCode, OffloaderError } from './errors.js';
-import type { PluginDefinition, PluginKind } from './plugin.js';
+import type { PluginDefinition, PluginKind, RouteOrigin } from './plugin.js';
 import { describeAjvErrors, isModuleReference, type PluginRegistry, pointerToPath } from './registry.js';
 
 /** One `sources[]`, `transformers[]` or `sink` entry, with options validated and defaulted. */
@@ -260,6 +260,8 @@ export async function parsePipeline(
     ['sink', definition.sink, ['sink']],
   ];
   const ids = new Set<string>();
+  const routes: RouteOrigin[] = [];
+  let sinkCheck: ((routes: readonly RouteOrigin[]) => { pointer: string; message: string }[]) | undefined;
   for (const [kind, use, path] of uses) {
     const definitionOf = await resolvePluginType(registry, kind, use.type, baseDir).catch((error: unknown) => {
       report([...path, 'type'], '', error instanceof OffloaderError ? error.message : String(error));
@@ -282,6 +284,14 @@ export async function parsePipeline(
     } else {
       use.id = `${use.type}-${path[1] as number}`;
     }
+    if (!result.ok) continue;
+    const options = result.options;
+    if (kind === 'source') for (const route of plugin.routesOf?.(options) ?? []) routes.push({ route, source: use.id });
+    if (kind === 'sink' && plugin.checkRoutes) sinkCheck = (all) => plugin.checkRoutes?.(options, all) ?? [];
+  }
+  // A transformer may re-route records, so the routes of the sources are known only without transformers.
+  if (definition.transformers.length === 0) {
+    for (const problem of sinkCheck?.(routes) ?? []) report(['sink', 'options'], problem.pointer, problem.message);
   }
   if (problems.length) fail('CONFIG_INVALID');
 

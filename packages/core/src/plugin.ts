@@ -118,7 +118,17 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown
    * the outside world; `validate` reports each problem at its option's line. Pointers are relative to `options`.
    */
   checkOptions?(options: O, context: { baseDir: string }): OptionsProblem[];
+  /** Sources: every route their records can carry, so `validate` can check that the sink has a place for each. */
+  routesOf?(options: O): string[];
+  /** Sinks: problems with the routes the sources produce (a route with nowhere to go). */
+  checkRoutes?(options: O, routes: readonly RouteOrigin[]): OptionsProblem[];
   create(options: O, context: PluginContext): PluginInstance<K> | Promise<PluginInstance<K>>;
+}
+
+/** A route a source can produce, and the id of that source. */
+export interface RouteOrigin {
+  route: string;
+  source: string;
 }
 
 /** Type helper for plugin authors: keeps `create`'s options typed. */

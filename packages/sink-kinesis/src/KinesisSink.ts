@@ -200,14 +200,21 @@ export class KinesisSink implements Sink {
     return this.concurrency.current();
   }
 
-  /** Stream of a route: the `streams` map, else `defaultStream`. */
+  /** Stream of a route: the `streams` map, else `defaultStream`; none for a dropped route. */
   streamForRoute(route: string): string | undefined {
-    return Object.hasOwn(this.options.streams, route) ? this.options.streams[route] : this.options.defaultStream;
+    if (Object.hasOwn(this.options.streams, route)) return this.options.streams[route];
+    return this.options.drop.includes(route) ? undefined : this.options.defaultStream;
+  }
+
+  /** The record goes nowhere on purpose: its route is dropped and it names no stream of its own. */
+  private isDropped(record: OffloadRecord): boolean {
+    return record.stream === undefined && this.options.drop.includes(record.route);
   }
 
   prepare(record: OffloadRecord): void {
     if (this.prepared.has(record)) return;
     const where = { file: record.origin.file, line: record.origin.line };
+    if (this.isDropped(record)) return;
     const stream = record.stream ?? this.streamForRoute(record.route);
     if (!stream) {
       throw this.reject(
@@ -241,6 +248,10 @@ export class KinesisSink implements Sink {
     const outcomes: (RecordOutcome | undefined)[] = new Array(records.length);
     const accepted: number[] = [];
     records.forEach((record, index) => {
+      if (this.isDropped(record)) {
+        outcomes[index] = { status: 'filtered' };
+        return;
+      }
       try {
         this.prepare(record);
         accepted.push(index);

@@ -32,6 +32,8 @@ export interface KinesisSinkOptions {
   port: number;
   streams: Record<string, string>;
   defaultStream?: string;
+  /** Routes whose records (without a stream of their own) are discarded on purpose. */
+  drop: string[];
   credentials?: StaticCredentials;
   proxy?: string;
   bypassProxy: boolean;
@@ -104,6 +106,18 @@ export const kinesisSinkOptionsSchema = {
       default: {},
       description: 'Route key → stream name or ARN. Routes: data, dataavg, alarm, custom, ...',
       examples: [{ data: 'dm-trend', dataavg: 'dm-trend-avg', alarm: 'dm-alarms' }],
+    },
+    drop: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      uniqueItems: true,
+      default: [],
+      description:
+        'Routes whose records are discarded on purpose (counted as filtered, never sent), e.g. kinds a source reads ' +
+        'but no stream wants. `validate` requires every route a source can produce to be in `streams`, in `drop`, ' +
+        'or covered by `defaultStream` (checked when the pipeline has no transformers). A record that names its own ' +
+        'stream is sent there whatever its route.',
+      examples: [['dataavg', 'alarm']],
     },
     defaultStream: {
       type: 'string',
@@ -344,6 +358,7 @@ export function withDefaults(options: Partial<KinesisSinkOptions>): KinesisSinkO
   return {
     port: 443,
     streams: {},
+    drop: [],
     bypassProxy: false,
     partitionKey: DEFAULT_PARTITION_KEY,
     maxInFlight: 4,

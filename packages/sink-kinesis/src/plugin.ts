@@ -1,4 +1,4 @@
-import { definePlugin } from '@offloader/core';
+import { definePlugin, type OptionsProblem, type RouteOrigin } from '@offloader/core';
 import { endpointProblem, proxyProblem } from './client.js';
 import { KinesisSink } from './KinesisSink.js';
 import { type KinesisSinkOptions, kinesisSinkOptionsSchema } from './options.js';
@@ -20,6 +20,7 @@ export const kinesisSink = definePlugin<'sink', KinesisSinkOptions>({
     if (proxy) problems.push({ pointer: '/proxy', message: proxy });
     return problems;
   },
+  checkRoutes: (options, routes) => routeProblems(options, routes),
   create: async (options, context) => {
     const sink = new KinesisSink(options, context);
     await sink.resolveRegion();
@@ -29,3 +30,31 @@ export const kinesisSink = definePlugin<'sink', KinesisSinkOptions>({
 
 /** Every plugin definition of this package, for the registry. */
 export const plugins = [kinesisSink];
+
+/** Each route the sources produce must have a stream, be dropped on purpose, or fall to `defaultStream`. */
+export function routeProblems(options: KinesisSinkOptions, routes: readonly RouteOrigin[]): OptionsProblem[] {
+  const problems: OptionsProblem[] = [];
+  for (const route of options.drop) {
+    if (Object.hasOwn(options.streams, route)) {
+      problems.push({
+        pointer: '/drop',
+        message: `route "${route}" has a stream in streams and is dropped; choose one`,
+      });
+    }
+  }
+  if (options.defaultStream !== undefined) return problems;
+  const lost = new Map<string, string[]>();
+  for (const { route, source } of routes) {
+    if (Object.hasOwn(options.streams, route) || options.drop.includes(route)) continue;
+    lost.set(route, [...(lost.get(route) ?? []), source]);
+  }
+  for (const [route, sources] of lost) {
+    problems.push({
+      pointer: '/streams',
+      message:
+        `route "${route}" (records of source ${sources.join(', ')}) has no stream: add streams.${route}, set ` +
+        `defaultStream, or list it in drop to discard those records on purpose`,
+    });
+  }
+  return problems;
+}

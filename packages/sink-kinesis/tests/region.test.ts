@@ -129,3 +129,17 @@ describe('validate: endpoint and proxy must be usable URLs', () => {
     expect(problems({ streams: { data: 's' }, ...options })).toEqual([]);
   });
 });
+
+describe('routes dropped on purpose', () => {
+  it('records of a dropped route without a stream of their own are filtered, not rejected; others are written', async () => {
+    const { sink, services } = await createTestSink(
+      { endpoint: 'local', streams: { data: 's' }, drop: ['alarm'] },
+      { dryRun: true },
+    );
+    const records = [...trendRecords(2), ...trendRecords(2, 'alarm')];
+    const outcomes = await sink.write(records, new AbortController().signal);
+    await sink.stop();
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['delivered', 'delivered', 'filtered', 'filtered']);
+    expect(services.events.list({ code: 'ROUTE_UNMAPPED' })).toEqual([]);
+  });
+});

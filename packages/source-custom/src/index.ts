@@ -24,6 +24,8 @@ export const customSource = definePlugin<'source', CustomSourceOptions>({
     'Custom offload files: PutRecords-shaped JSON documents or JSON Lines written by another program, sent byte-exact',
   optionsSchema: customSourceOptionsSchema,
   checkOptions: (options, { baseDir }) => folderPathProblems(options, baseDir),
+  // Entries may name their own stream, but those that do not go by this route.
+  routesOf: () => [CUSTOM_ROUTE],
   create(options, context) {
     const root = resolve(context.baseDir, options.path);
     const { events } = coreServices(context.container);

@@ -111,5 +111,10 @@ export const dataminerCsvSource = definePlugin<'source', DataminerCsvOptions>({
     'DataMiner central-DB offload files (Data, Dataavg, alarm rows) → one JSON record per row, validated against the corrected connector schemas, routed by kind.',
   optionsSchema: optionsSchema as unknown as Record<string, unknown>,
   checkOptions: (options, { baseDir }) => folderPathProblems(options, baseDir),
+  routesOf: (options) => {
+    const routes = options.kinds.map((kind) => options[kind].route);
+    if (options.kinds.includes('alarm') && options.alarm.infoEvents === 'route') routes.push(options.alarm.infoRoute);
+    return routes;
+  },
   create,
 });
