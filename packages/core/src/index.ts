@@ -64,6 +64,7 @@ export type {
   PluginDefinition,
   PluginInstance,
   PluginKind,
+  RouteOrigin,
   Sink,
   Source,
   SourceBatch,
@@ -72,6 +73,7 @@ export type {
 export { definePlugin } from './plugin.js';
 export type { BatchAck, OffloadRecord, RecordOrigin, RecordOutcome } from './record.js';
 export { payloadOf, summariseOutcomes } from './record.js';
+export type { OptionsProblem } from './registry.js';
 export { PluginRegistry } from './registry.js';
 export type { QueueState, RunnerOptions, RunSummary, SourceSummary } from './runner.js';
 export { PipelineRunner } from './runner.js';

@@ -12,6 +12,7 @@ import { FileEvents } from './fileEvents.js';
 import { moveNoClobber } from './fileMoves.js';
 import { Readiness } from './Readiness.js';
 import { RejectedOutput } from './RejectedOutput.js';
+import { measureBacklog, ReportedOnce } from './ReportedOnce.js';
 import { RootGuard } from './RootGuard.js';
 import { FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
 
@@ -47,8 +48,9 @@ export class FolderSource implements Source {
   /** Once-mode: files whose pass is over (or that another instance holds). */
   private readonly handled = new Set<string>();
   private readonly seen = new Set<string>();
-  /** Files that could not be opened or claimed, reported once until they can. */
-  private readonly unreadable = new Set<string>();
+  /** Files that cannot be opened or claimed, and files whose records fail: each reported once per episode. */
+  private readonly unreadable = new ReportedOnce();
+  private readonly failing = new ReportedOnce();
   private started = false;
 
   constructor(private readonly options: FolderSourceOptions) {
@@ -142,7 +144,7 @@ export class FolderSource implements Source {
           this.skipForNow(file, error);
           continue;
         }
-        this.unreadable.delete(file.relPath);
+        this.unreadable.clear(file.relPath);
         readAny = true;
         yield* this.readFile(file, signal);
       }
@@ -284,6 +286,7 @@ export class FolderSource implements Source {
       this.options.services.metrics.add(Metric.filesDone, this.labels);
       this.options.services.logger.info({ source: this.id, file: file.path }, 'file delivered');
       this.attempts.delete(file.relPath);
+      this.failing.clear(file.relPath);
       if (staysInPlace) await this.claims.markDone(file);
       else await this.claims.release(file.relPath);
     } finally {
@@ -324,7 +327,7 @@ export class FolderSource implements Source {
 
   private async keepForRetry(run: FileRun, recordsFailed = true): Promise<void> {
     const { file } = run;
-    if (recordsFailed) this.events.deliveryFailed(run, this.options.mode.once);
+    if (recordsFailed && this.failing.raise(file.relPath)) this.events.deliveryFailed(run, this.options.mode.once);
     await this.checkpoints.flush();
     if (this.options.mode.once) {
       await this.claims.release(file.relPath);
@@ -334,8 +337,7 @@ export class FolderSource implements Source {
   }
 
   private skipForNow(file: FolderFile, error: unknown): void {
-    if (!this.unreadable.has(file.relPath)) this.events.unreadable(file, error, this.retryDelayMs);
-    this.unreadable.add(file.relPath);
+    if (this.unreadable.raise(file.relPath)) this.events.unreadable(file, error, this.retryDelayMs);
     this.retryAt.set(file.relPath, this.options.services.clock.now() + this.retryDelayMs);
     if (this.options.mode.once) this.handled.add(file.relPath);
   }
@@ -393,21 +395,16 @@ export class FolderSource implements Source {
   private observe(files: FolderFile[], now: number): void {
     const { metrics } = this.options.services;
     const present = new Set<string>();
-    let backlogBytes = 0;
-    let backlogFiles = 0;
-    let oldest = now;
     for (const file of files) {
       present.add(file.relPath);
       if (!this.seen.has(file.relPath)) {
         this.seen.add(file.relPath);
         metrics.add(Metric.filesSeen, this.labels);
       }
-      if (this.isDone(file)) continue;
-      backlogFiles++;
-      backlogBytes += file.size;
-      oldest = Math.min(oldest, file.mtimeMs);
     }
     for (const key of this.seen) if (!present.has(key)) this.seen.delete(key);
+    this.unreadable.retain(present);
+    this.failing.retain(present);
     for (const key of this.finished.keys()) {
       if (present.has(key)) continue;
       this.finished.delete(key);
@@ -415,9 +412,13 @@ export class FolderSource implements Source {
     }
     this.readiness.retain(present);
     this.checkpoints.retain(present, new Set(this.active.keys()));
-    metrics.set(Metric.backlogFiles, this.labels, backlogFiles);
-    metrics.set(Metric.backlogBytes, this.labels, backlogBytes);
-    metrics.set(Metric.oldestFileAgeSeconds, this.labels, backlogFiles ? Math.max(0, (now - oldest) / 1000) : 0);
+    const backlog = measureBacklog(
+      files.filter((file) => !this.isDone(file)),
+      now,
+    );
+    metrics.set(Metric.backlogFiles, this.labels, backlog.files);
+    metrics.set(Metric.backlogBytes, this.labels, backlog.bytes);
+    metrics.set(Metric.oldestFileAgeSeconds, this.labels, backlog.oldestAgeSeconds);
   }
 
   private isDone(file: FolderFile): boolean {
