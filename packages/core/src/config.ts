@@ -20,7 +20,7 @@ export interface PipelineInput {
   sources: { type: string; id?: string; options?: Record<string, unknown> }[];
   transformers?: { type: string; id?: string; options?: Record<string, unknown> }[];
   sink: { type: string; id?: string; options?: Record<string, unknown> };
-  http?: { port: number; host?: string };
+  http?: { port: number; host?: string; allowedHosts?: string[] };
   events?: { maxRows?: number; maxAgeHours?: number };
   log?: { level?: 'debug' | 'info' | 'warn' | 'error' | 'silent'; file?: string };
 }
@@ -32,7 +32,7 @@ export interface PipelineDefinition {
   sources: PluginUse[];
   transformers: PluginUse[];
   sink: PluginUse;
-  http?: { port: number; host: string };
+  http?: { port: number; host: string; allowedHosts?: string[] };
   events: { maxRows: number; maxAgeHours: number };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent'; file?: string };
 }
@@ -86,6 +86,14 @@ export const pipelineSchema = {
       properties: {
         port: { type: 'integer', minimum: 0, maximum: 65535, examples: [9464] },
         host: { type: 'string', default: '127.0.0.1' },
+        allowedHosts: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          description:
+            'Host names the status server answers besides loopback names and IP addresses (the Host header is ' +
+            'checked so DNS rebinding cannot read /events or /metrics); add the names you browse it by',
+          examples: [['offloader.corp.local']],
+        },
       },
     },
     events: {
