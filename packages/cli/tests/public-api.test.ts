@@ -35,6 +35,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'createPluginContext',
     'definePlugin',
     'folderOptionsProperties',
+    'folderPathProblems',
     'folderSettingsFrom',
     'inject',
     'injectable',
