@@ -25,10 +25,17 @@ export function dataminerSource(extra = {}) {
 export async function listFiles(dir) {
   try {
     const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries
-      .filter((entry) => entry.isFile() && !join(entry.parentPath, entry.name).includes('.offloader-claims'))
-      .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
-      .sort();
+    return (
+      entries
+        // Links count too: a quarantined symbolic link is an entry's file.
+        .filter(
+          (entry) =>
+            (entry.isFile() || entry.isSymbolicLink()) &&
+            !join(entry.parentPath, entry.name).includes('.offloader-claims'),
+        )
+        .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
+        .sort()
+    );
   } catch (error) {
     if (error.code === 'ENOENT') return [];
     throw error;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rm, unlink, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readFile, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kinesisSink, sleep, startCli, waitFor, writePipeline } from '../lib/cli.js';
 import { StreamReader, startBackend } from '../lib/kinesis.js';
@@ -42,8 +42,18 @@ export async function runBadInputScenario({
       const folder = join(dir, entry.dir === 'custom' ? 'custom' : join('in', entry.dir));
       await mkdir(folder, { recursive: true });
       entry.path = join(folder, entry.name);
-      await writeFile(entry.path, entry.content);
-      if (entry.special !== 'append') await utimes(entry.path, past + entry.n, past + entry.n);
+      if (entry.link?.outside) {
+        const target = join(dir, 'outside', entry.name);
+        await mkdir(join(dir, 'outside'), { recursive: true });
+        await writeFile(target, entry.content);
+        await utimes(target, past + entry.n, past + entry.n);
+        await symlink(target, entry.path);
+      } else {
+        await writeFile(entry.path, entry.content);
+        if (entry.special !== 'append') await utimes(entry.path, past + entry.n, past + entry.n);
+      }
+      if (entry.link?.alias) await symlink(entry.name, join(folder, entry.link.alias));
+      if (entry.special === 'unreadable') await chmod(entry.path, 0o000);
       entry.content = undefined;
     }
     const pipeline = await writePipeline(dir, {

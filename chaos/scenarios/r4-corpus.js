@@ -88,7 +88,7 @@ function customLine(tag, r, extra = {}) {
 export function buildCorpus({ deleteRows = 60_000 } = {}) {
   const entries = [];
   let n = 0;
-  const add = (what, name, dir, content, expect, special) => {
+  const add = (what, name, dir, content, expect, special, link) => {
     n += 1;
     const tag = `e${String(n).padStart(2, '0')}`;
     entries.push({
@@ -100,6 +100,7 @@ export function buildCorpus({ deleteRows = 60_000 } = {}) {
       content: typeof content === 'function' ? content(tag) : content,
       expect,
       special,
+      link,
     });
   };
 
@@ -459,5 +460,89 @@ export function buildCorpus({ deleteRows = 60_000 } = {}) {
     (t) => Buffer.from([0, 1].map((r) => customLine(t, r)).join('\n')),
     { delivered: [0, 1], events: [], quarantine: 'none', input: 'archived' },
   );
+  addHostileNames(add);
   return entries;
+}
+
+/**
+ * Entries of issue 13: names as long as the file system allows, symbolic links, permissions, entries nested
+ * or shaped to trip the reader. `link`: `{ outside: true }` writes the content outside the watched folder and puts
+ * a link to it under `name`; `{ alias }` also adds a second name (a link) for the file.
+ */
+function addHostileNames(add) {
+  add(
+    `CSV file named with 246 ASCII characters`,
+    `${'a'.repeat(242)}.csv`,
+    'Data',
+    (t) => around(t, () => []),
+    clean(),
+  );
+  add(`CSV file named with 30 CJK characters`, `${'数'.repeat(26)}.csv`, 'Data', (t) => around(t, () => []), clean());
+  add(
+    'custom file named with 100 × é',
+    `${'é'.repeat(100)}.jsonl`,
+    'custom',
+    (t) => Buffer.from([0, 1].map((r) => customLine(t, r)).join('\n')),
+    { delivered: [0, 1], events: [], quarantine: 'none', input: 'archived' },
+  );
+  add(
+    'symbolic link to a CSV file outside the folder',
+    'link-outside.csv',
+    'Data',
+    (t) => around(t, () => []),
+    { delivered: [], events: ['FILE_OUTSIDE_ROOT'], quarantine: 'whole', input: 'quarantined' },
+    undefined,
+    { outside: true },
+  );
+  add(
+    'file with a second name (a symbolic link beside it): rows sent once',
+    'link-target.csv',
+    'Data',
+    (t) => around(t, () => []),
+    clean(),
+    undefined,
+    { alias: 'link-alias.csv' },
+  );
+  const root = process.getuid?.() === 0;
+  add(
+    `file without read permission (${root ? 'run as root: readable anyway' : 'skipped, retried'})`,
+    'no-permission.csv',
+    'Data',
+    (t) => around(t, () => []),
+    root ? clean() : { delivered: [], events: ['FILE_UNREADABLE'], quarantine: 'none', input: 'stays' },
+    'unreadable',
+  );
+  add(
+    'custom file with an entry nested 20,000 levels deep',
+    'deep.json',
+    'custom',
+    (t) =>
+      Buffer.from(
+        `{"Records":[${customLine(t, 0)},{"Data":${'['.repeat(20_000)}1${']'.repeat(20_000)},"PartitionKey":"deep"},${customLine(t, 2)}]}`,
+      ),
+    { delivered: [0, 2], events: ['ROW_INVALID'], quarantine: 'rows:1', input: 'archived' },
+  );
+  add(
+    'custom file with a top-level "__proto__" naming a stream',
+    'proto.json',
+    'custom',
+    (t) => Buffer.from(`{"__proto__":{"StreamName":"chaos-custom"},"Records":[${customLine(t, 0)}]}`),
+    { delivered: [], events: ['FILE_QUARANTINED'], quarantine: 'whole', input: 'quarantined' },
+  );
+  add(
+    'record whose partition key is 129 emoji (258 UTF-16 units)',
+    'emoji-key.jsonl',
+    'custom',
+    (t) =>
+      Buffer.from(
+        [customLine(t, 0), customLine(t, 1, { PartitionKey: '😀'.repeat(129) }), customLine(t, 2)].join('\n'),
+      ),
+    {
+      delivered: [0, 2],
+      events: [],
+      eventsAny: ['ROW_INVALID', 'RECORD_REJECTED'],
+      quarantine: 'rows:1',
+      input: 'archived',
+    },
+  );
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { kinesisSink, runCli, writePipeline } from '../lib/cli.js';
 import { dataRow, rowId } from '../lib/offload.js';
 import { DATA_STREAM, dataminerSource, listFiles, readEvents } from './common.js';
+import { HOSTILE_CONFIG_CASES } from './r4-hostile-config.js';
 
 /**
  * R4 environment cases: the archive or quarantine folder is a tmpfs mounted read-only or 1 MiB small (and full).
@@ -11,8 +12,8 @@ import { DATA_STREAM, dataminerSource, listFiles, readEvents } from './common.js
  * When `mount` is not permitted the case is reported as not run (`notRun: true`, `pass: false`) with the reason:
  * a case that could not run proves nothing and must never count as a pass.
  */
-/** The environment cases (mounts), in run order. */
-export const ENVIRONMENT_CASES = [
+/** The environment cases (mounts), then hostile endpoints and configuration, in run order. */
+const MOUNT_CASES = [
   {
     tag: 'env1',
     what: 'read-only archive folder (tmpfs mounted ro)',
@@ -46,11 +47,20 @@ export const ENVIRONMENT_CASES = [
   },
 ];
 
+export const ENVIRONMENT_CASES = [...MOUNT_CASES, ...HOSTILE_CONFIG_CASES];
+
 export async function runEnvironmentEntries({ dir, backend, readers, ledger, firstNumber }) {
   const cases = ENVIRONMENT_CASES;
   const rows = [];
   for (const [index, spec] of cases.entries()) {
-    rows.push(await runCase(dir, { ...spec, n: firstNumber + index }, { backend, readers, ledger }));
+    const n = firstNumber + index;
+    if (spec.run) {
+      const caseDir = join(dir, `env-${spec.tag}`);
+      const { actual, pass } = await spec.run(caseDir, spec);
+      rows.push({ n, what: spec.what, expected: spec.expectText, actual, pass });
+      continue;
+    }
+    rows.push(await runCase(dir, { ...spec, n }, { backend, readers, ledger }));
   }
   return rows;
 }

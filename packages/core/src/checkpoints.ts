@@ -8,6 +8,7 @@ import {
   writeFileDurably,
 } from './durable.js';
 import { OffloaderError } from './errors.js';
+import { fitName } from './folder/fileNames.js';
 
 /** A checkpoint that could not be used as it was, and what was used instead. */
 export interface CheckpointRecovery {
@@ -104,7 +105,7 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   private pathOf(sourceId: string): string {
-    return join(this.dir, `${sourceId.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+    return join(this.dir, fitName(sourceId.replace(/[^A-Za-z0-9_.-]/g, '_'), '.json'));
   }
 }
 

@@ -22,6 +22,11 @@ export const CODES = {
   },
   FILE_EMPTY: { use: 'event', meaning: 'The file holds no records; it is archived or deleted like a delivered one.' },
   FILE_IO: { use: 'error+event', meaning: 'A file could not be read, moved or written (permissions, full disk).' },
+  FILE_KEPT: {
+    use: 'event',
+    meaning:
+      'A rejected row was too large to copy to the rejected output, so the file is kept in quarantine instead of deleted.',
+  },
   FILE_OUTSIDE_ROOT: {
     use: 'event',
     meaning: 'The file resolves (through a link) outside the watched folder; it is quarantined.',
@@ -29,6 +34,10 @@ export const CODES = {
   FILE_QUARANTINED: { use: 'event', meaning: 'The file was moved to quarantine with a note of why.' },
   FILE_READ_RETRY: { use: 'event', meaning: 'Reading the file failed for a reason that may pass; it is retried.' },
   FILE_UNPARSABLE: { use: 'error', meaning: 'The file as a whole cannot be decoded; it is quarantined at once.' },
+  FILE_UNREADABLE: {
+    use: 'event',
+    meaning: 'A file cannot be opened (no permission); it is skipped and tried again later, reported once.',
+  },
   FILE_VANISHED: { use: 'event', meaning: 'The file disappeared while being read (deleted or moved by someone else).' },
   JSON_SYNTAX: { use: 'error', meaning: 'A JSON document or JSON line is not valid JSON.' },
   KPL_INVALID: { use: 'error', meaning: 'A KPL aggregated record is malformed and cannot be read back.' },
@@ -48,7 +57,11 @@ export const CODES = {
   PLUGIN_NOT_STARTED: { use: 'error', meaning: 'A plugin was used before its start() finished (a runner bug).' },
   PLUGIN_OPTIONS_INVALID: { use: 'error', meaning: "A plugin's options do not match its schema or each other." },
   PLUGIN_UNKNOWN: { use: 'error', meaning: 'The pipeline names a plugin type no registered plugin has.' },
-  RECORD_INVALID: { use: 'error', meaning: 'A record does not match its record schema; it is rejected.' },
+  RECORD_INVALID: {
+    use: 'error+event',
+    meaning:
+      'A record does not match its record schema, or the service refuses it (found by splitting the request); it is rejected.',
+  },
   RECORD_NOT_DECODABLE: { use: 'error', meaning: 'A record read back from a stream is not in the asked format.' },
   RECORD_REJECTED: { use: 'event', meaning: "The sink rejected some of a file's records; they are quarantined." },
   RECORD_TOO_LARGE: { use: 'error+event', meaning: 'The record is larger than Kinesis accepts; it is rejected.' },

@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { ConfigError, type ConfigProblem, type ErrorCode, OffloaderError } from './errors.js';
-import type { PluginDefinition, PluginKind } from './plugin.js';
+import type { PluginDefinition, PluginKind, RouteOrigin } from './plugin.js';
 import { describeAjvErrors, isModuleReference, type PluginRegistry, pointerToPath } from './registry.js';
 
 /** One `sources[]`, `transformers[]` or `sink` entry, with options validated and defaulted. */
@@ -20,7 +20,7 @@ export interface PipelineInput {
   sources: { type: string; id?: string; options?: Record<string, unknown> }[];
   transformers?: { type: string; id?: string; options?: Record<string, unknown> }[];
   sink: { type: string; id?: string; options?: Record<string, unknown> };
-  http?: { port: number; host?: string };
+  http?: { port: number; host?: string; allowedHosts?: string[] };
   events?: { maxRows?: number; maxAgeHours?: number };
   log?: { level?: 'debug' | 'info' | 'warn' | 'error' | 'silent'; file?: string };
 }
@@ -32,7 +32,7 @@ export interface PipelineDefinition {
   sources: PluginUse[];
   transformers: PluginUse[];
   sink: PluginUse;
-  http?: { port: number; host: string };
+  http?: { port: number; host: string; allowedHosts?: string[] };
   events: { maxRows: number; maxAgeHours: number };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent'; file?: string };
 }
@@ -86,6 +86,14 @@ export const pipelineSchema = {
       properties: {
         port: { type: 'integer', minimum: 0, maximum: 65535, examples: [9464] },
         host: { type: 'string', default: '127.0.0.1' },
+        allowedHosts: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          description:
+            'Host names the status server answers besides loopback names and IP addresses (the Host header is ' +
+            'checked so DNS rebinding cannot read /events or /metrics); add the names you browse it by',
+          examples: [['offloader.corp.local']],
+        },
       },
     },
     events: {
@@ -223,7 +231,21 @@ export async function parsePipeline(
     problems.push({ file, line: nodeLine(path), path: pathText(path), message });
   };
 
-  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  let raw: Record<string, unknown>;
+  try {
+    raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    // yaml refuses to expand aliases past its maxAliasCount (a "billion laughs" file): say where they start.
+    let line: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        line = at(node.range?.[0]).line;
+        return visit.BREAK;
+      },
+    });
+    problems.push({ file, line, path: '', message: `cannot expand the file: ${(error as Error).message}` });
+    throw new ConfigError('CONFIG_YAML_SYNTAX', problems);
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     problems.push({ file, line: 1, path: '', message: 'the pipeline file must be a YAML mapping' });
     fail('CONFIG_INVALID');
@@ -246,6 +268,8 @@ export async function parsePipeline(
     ['sink', definition.sink, ['sink']],
   ];
   const ids = new Set<string>();
+  const routes: RouteOrigin[] = [];
+  let sinkCheck: ((routes: readonly RouteOrigin[]) => { pointer: string; message: string }[]) | undefined;
   for (const [kind, use, path] of uses) {
     const definitionOf = await resolvePluginType(registry, kind, use.type, baseDir).catch((error: unknown) => {
       report([...path, 'type'], '', error instanceof OffloaderError ? error.message : String(error));
@@ -257,7 +281,7 @@ export async function parsePipeline(
     const result = registry.validateOptions<Record<string, unknown>>(plugin, use.options);
     if (result.ok) {
       use.options = result.options;
-      for (const problem of (await plugin.check?.(use.options, { baseDir })) ?? []) {
+      for (const problem of (await plugin.checkOptions?.(result.options, { baseDir })) ?? []) {
         report([...path, 'options'], problem.pointer, problem.message);
       }
     } else for (const problem of result.problems) report([...path, 'options'], problem.pointer, problem.message);
@@ -268,6 +292,14 @@ export async function parsePipeline(
     } else {
       use.id = `${use.type}-${path[1] as number}`;
     }
+    if (!result.ok) continue;
+    const options = result.options;
+    if (kind === 'source') for (const route of plugin.routesOf?.(options) ?? []) routes.push({ route, source: use.id });
+    if (kind === 'sink' && plugin.checkRoutes) sinkCheck = (all) => plugin.checkRoutes?.(options, all) ?? [];
+  }
+  // A transformer may re-route records, so the routes of the sources are known only without transformers.
+  if (definition.transformers.length === 0) {
+    for (const problem of sinkCheck?.(routes) ?? []) report(['sink', 'options'], problem.pointer, problem.message);
   }
   if (problems.length) fail('CONFIG_INVALID');
 

@@ -44,10 +44,10 @@ export type {
   ResumePoint,
 } from './folder/index.js';
 export {
-  checkFolderPath,
   createFolderSource,
   FileDecodeError,
   folderOptionsProperties,
+  folderPathProblems,
   folderSettingsFrom,
 } from './folder/index.js';
 export type { HealthCondition, HealthReport, HealthStatus } from './health.js';
@@ -61,11 +61,11 @@ export { corePlugins, Pipeline } from './pipeline.js';
 // Plugin contract
 export type {
   BatchingPolicy,
-  OptionProblem,
   PluginContext,
   PluginDefinition,
   PluginInstance,
   PluginKind,
+  RouteOrigin,
   Sink,
   Source,
   SourceBatch,
@@ -76,6 +76,7 @@ export type {
 export { definePlugin } from './plugin.js';
 export type { BatchAck, OffloadRecord, RecordOrigin, RecordOutcome } from './record.js';
 export { payloadOf, summariseOutcomes } from './record.js';
+export type { OptionsProblem } from './registry.js';
 export { PluginRegistry } from './registry.js';
 export type { QueueState, RunnerOptions, RunSummary, SourceSummary } from './runner.js';
 export { PipelineRunner } from './runner.js';

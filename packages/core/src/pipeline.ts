@@ -12,6 +12,7 @@ import type { PluginDefinition, Sink, Source, Transformer } from './plugin.js';
 import { PluginRegistry } from './registry.js';
 import { type Part, PipelineRunner, type RunnerOptions, type RunSummary } from './runner.js';
 import { JsonLinesSink, nullSink, stdoutSink } from './sinks/stdout.js';
+import { lockStateFolder } from './stateLock.js';
 
 /** The plugins core itself provides. */
 export const corePlugins: PluginDefinition[] = [stdoutSink as PluginDefinition, nullSink as PluginDefinition];
@@ -31,6 +32,7 @@ export class Pipeline {
     readonly loaded: LoadedPipeline,
     readonly container: DependencyContainer,
     readonly runner: PipelineRunner,
+    private readonly releaseState: () => void,
   ) {}
 
   /** Loads a YAML pipeline file and builds it. */
@@ -57,6 +59,24 @@ export class Pipeline {
     const { definition } = loaded;
     const dryRun = options.dryRun ?? false;
     if (!dryRun) mkdirSync(loaded.stateDir, { recursive: true });
+    // Before anything opens the events file or checkpoints of this folder.
+    const releaseState = dryRun ? () => {} : lockStateFolder(loaded.stateDir, definition.name);
+    try {
+      return await Pipeline.assemble(loaded, registry, options, releaseState);
+    } catch (error) {
+      releaseState();
+      throw error;
+    }
+  }
+
+  private static async assemble(
+    loaded: LoadedPipeline,
+    registry: PluginRegistry,
+    options: PipelineOptions,
+    releaseState: () => void,
+  ): Promise<Pipeline> {
+    const { definition } = loaded;
+    const dryRun = options.dryRun ?? false;
     const logger = options.logger ?? createLogger(definition.log);
     const container = createPipelineContainer({
       stateDir: loaded.stateDir,
@@ -93,7 +113,7 @@ export class Pipeline {
       { logger, metrics, events },
       options,
     );
-    return new Pipeline(loaded, container, runner);
+    return new Pipeline(loaded, container, runner, releaseState);
   }
 
   /** The `/health` probe of this pipeline; `stopping` aborts when a stop was asked for. */
@@ -116,6 +136,7 @@ export class Pipeline {
       return await this.runner.run(signal);
     } finally {
       this.services.events.close();
+      this.releaseState();
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { HealthCondition } from './health.js';
 import type { BatchAck, OffloadRecord, RecordOutcome } from './record.js';
+import type { OptionsProblem } from './registry.js';
 
 /**
  * A batch of records a source offers to the pipeline.
@@ -142,18 +143,23 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown
   type: string;
   description: string;
   optionsSchema: Record<string, unknown>;
-  create(options: O, context: PluginContext): PluginInstance<K> | Promise<PluginInstance<K>>;
   /**
-   * Problems with valid options that waiting cannot heal (a source folder that does not exist), found without
-   * creating anything: `validate` and the start of a run report them like schema problems (exit 2).
+   * Checks what the schema cannot (relations between options, URLs, a source folder that does not exist) on the
+   * validated options, without creating anything; `validate` and the start of a run report each problem at its
+   * option's line (exit 2). Pointers are relative to `options`.
    */
-  check?(options: O, context: { baseDir: string }): OptionProblem[] | Promise<OptionProblem[]>;
+  checkOptions?(options: O, context: { baseDir: string }): OptionsProblem[] | Promise<OptionsProblem[]>;
+  /** Sources: every route their records can carry, so `validate` can check that the sink has a place for each. */
+  routesOf?(options: O): string[];
+  /** Sinks: problems with the routes the sources produce (a route with nowhere to go). */
+  checkRoutes?(options: O, routes: readonly RouteOrigin[]): OptionsProblem[];
+  create(options: O, context: PluginContext): PluginInstance<K> | Promise<PluginInstance<K>>;
 }
 
-/** A problem in a plugin's options; `pointer` is the JSON pointer of the option, e.g. `/path`. */
-export interface OptionProblem {
-  pointer: string;
-  message: string;
+/** A route a source can produce, and the id of that source. */
+export interface RouteOrigin {
+  route: string;
+  source: string;
 }
 
 /** Type helper for plugin authors: keeps `create`'s options typed. */

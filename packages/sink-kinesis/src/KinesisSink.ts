@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   type BatchingPolicy,
   type Clock,
@@ -22,7 +22,7 @@ import {
   type Sink,
 } from '@offloader/core';
 import { AimdConcurrency } from './aimd.js';
-import { createKinesisClient } from './client.js';
+import { callDeadlineMs, createKinesisClient, sendPutRecords } from './client.js';
 import { SecretRedactor } from './errors.js';
 import { KplAggregator } from './kpl.js';
 import {
@@ -69,6 +69,7 @@ export class KinesisSink implements Sink {
   private readonly clock: Clock;
   private readonly dryRun: boolean;
   private client?: KinesisClient;
+  private resolvedRegion?: string;
   private writer?: PutRecordsWriter;
   private shards?: ShardMap;
   private local?: LocalKinesis;
@@ -162,6 +163,29 @@ export class KinesisSink implements Sink {
     this.local = undefined;
   }
 
+  /**
+   * Resolves the region once at creation (option, endpoint host, AWS_REGION, profile): without one every call
+   * would fail, so a missing region is a configuration error before anything runs.
+   */
+  async resolveRegion(): Promise<void> {
+    if (!this.client || this.dryRun) return;
+    try {
+      this.resolvedRegion = await this.client.config.region();
+    } catch {
+      throw new PluginError(
+        'PLUGIN_OPTIONS_INVALID',
+        `kinesis sink ${this.context.id}: no AWS region — set \`region\`, AWS_REGION or a region in the AWS ` +
+          'profile, or give an endpoint like kinesis.<region>.amazonaws.com',
+        { field: 'region' },
+      );
+    }
+  }
+
+  /** The region calls go to (after {@link resolveRegion}). */
+  region(): string | undefined {
+    return this.resolvedRegion;
+  }
+
   /** The embedded server's endpoint while `endpoint: local` runs. */
   localEndpoint(): string | undefined {
     return this.local?.endpoint;
@@ -176,14 +200,21 @@ export class KinesisSink implements Sink {
     return this.concurrency.current();
   }
 
-  /** Stream of a route: the `streams` map, else `defaultStream`. */
+  /** Stream of a route: the `streams` map, else `defaultStream`; none for a dropped route. */
   streamForRoute(route: string): string | undefined {
-    return Object.hasOwn(this.options.streams, route) ? this.options.streams[route] : this.options.defaultStream;
+    if (Object.hasOwn(this.options.streams, route)) return this.options.streams[route];
+    return this.options.drop.includes(route) ? undefined : this.options.defaultStream;
+  }
+
+  /** The record goes nowhere on purpose: its route is dropped and it names no stream of its own. */
+  private isDropped(record: OffloadRecord): boolean {
+    return record.stream === undefined && this.options.drop.includes(record.route);
   }
 
   prepare(record: OffloadRecord): void {
     if (this.prepared.has(record)) return;
     const where = { file: record.origin.file, line: record.origin.line };
+    if (this.isDropped(record)) return;
     const stream = record.stream ?? this.streamForRoute(record.route);
     if (!stream) {
       throw this.reject(
@@ -217,6 +248,10 @@ export class KinesisSink implements Sink {
     const outcomes: (RecordOutcome | undefined)[] = new Array(records.length);
     const accepted: number[] = [];
     records.forEach((record, index) => {
+      if (this.isDropped(record)) {
+        outcomes[index] = { status: 'filtered' };
+        return;
+      }
       try {
         this.prepare(record);
         accepted.push(index);
@@ -269,7 +304,7 @@ export class KinesisSink implements Sink {
     for (const index of entry.members) {
       outcomes[index] = result.ok
         ? { status: 'delivered', stream, shardId: result.shardId, sequenceNumber: result.sequenceNumber }
-        : { status: 'failed', error: result.error };
+        : { status: result.rejected ? 'rejected' : 'failed', error: result.error };
     }
   }
 
@@ -367,7 +402,8 @@ export class KinesisSink implements Sink {
     this.shards = shards;
     this.writer = new PutRecordsWriter({
       shards,
-      api: { putRecords: (input) => client.send(new PutRecordsCommand(input)) },
+      api: { putRecords: (input, signal) => sendPutRecords(client, input, signal) },
+      callDeadlineMs: callDeadlineMs(this.options),
       sinkId: this.context.id,
       limits: this.limits,
       retry: this.options.retry,

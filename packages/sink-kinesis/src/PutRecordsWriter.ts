@@ -6,14 +6,17 @@ import {
   type Logger,
   Metric,
   type Metrics,
+  RecordRejectedError,
   UNKNOWN_SHARD,
 } from '@offloader/core';
 import type { AimdConcurrency } from './aimd.js';
 import {
+  CallNotSentError,
   type ClassifiedFailure,
   classifyCallError,
   classifyRecordError,
   deliveryCodeOf,
+  isRequestContentError,
   type SecretRedactor,
 } from './errors.js';
 import { type EffectiveLimits, splitIntoRequests } from './limits.js';
@@ -25,7 +28,8 @@ import type { StreamHealth } from './streamHealth.js';
 
 /** The one call the writer needs; the real client or a unit-test stand-in. */
 export interface PutRecordsApi {
-  putRecords(input: PutRecordsInput): Promise<PutRecordsOutput>;
+  /** `signal` aborts the call (shutdown or the call deadline); the promise then rejects. */
+  putRecords(input: PutRecordsInput, signal: AbortSignal): Promise<PutRecordsOutput>;
 }
 
 /** One Kinesis record to put (a plain record or a KPL aggregate of several user records). */
@@ -41,7 +45,10 @@ export interface PutEntry {
   hashKey?: bigint;
 }
 
-export type EntryResult = { ok: true; shardId?: string; sequenceNumber?: string } | { ok: false; error: Error };
+/** `rejected`: the service refuses this record itself; sending it again cannot help. */
+export type EntryResult =
+  | { ok: true; shardId?: string; sequenceNumber?: string }
+  | { ok: false; error: Error; rejected?: boolean };
 
 export interface WriterDeps {
   api: PutRecordsApi;
@@ -59,6 +66,8 @@ export interface WriterDeps {
   pacer?: ShardPacer;
   /** Shards of each stream, for the `shard` label of refused records; absent = `unknown`. */
   shards?: ShardMap;
+  /** Hard bound of one call: it is aborted after this long whatever the endpoint does. */
+  callDeadlineMs: number;
 }
 
 /** `StreamName` or `StreamARN`, as the configured target says. */
@@ -98,28 +107,37 @@ export class PutRecordsWriter {
         }
         await clock.sleep(fullJitterDelay(round, retry), signal);
         if (signal.aborted) {
-          const error = new DeliveryError(
-            'SINK_ABORTED',
-            `write to stream ${stream} stopped by shutdown; data is kept`,
-          );
-          for (const entry of pending) results.set(entry, { ok: false, error });
+          this.stopped(stream, pending, results);
           break;
         }
       }
       const retryNext: PutEntry[] = [];
       for (const request of splitIntoRequests(pending, (entry) => entry.bytes, this.deps.limits)) {
+        if (signal.aborted) {
+          retryNext.push(...request);
+          continue;
+        }
         await this.deps.pacer?.admit(stream, request, signal);
-        retryNext.push(...(await this.putOnce(stream, request, results)));
+        retryNext.push(...(await this.putOnce(stream, request, results, signal)));
       }
       pending = retryNext;
+      if (signal.aborted && pending.length > 0) {
+        this.stopped(stream, pending, results);
+        break;
+      }
     }
     return entries.map(
       (entry) => results.get(entry) ?? { ok: false, error: new DeliveryError('SINK_RETRIES_EXHAUSTED', 'no result') },
     );
   }
 
+  private stopped(stream: string, pending: PutEntry[], results: Map<PutEntry, EntryResult>): void {
+    const error = new DeliveryError('SINK_ABORTED', `write to stream ${stream} stopped by shutdown; data is kept`);
+    for (const entry of pending) results.set(entry, { ok: false, error });
+  }
+
   /** One PutRecords call; returns the entries to retry and records final results for the others. */
-  private async putOnce(stream: string, request: PutEntry[], results: Map<PutEntry, EntryResult>) {
+  private async putOnce(stream: string, request: PutEntry[], results: Map<PutEntry, EntryResult>, stop: AbortSignal) {
     const { api, clock, metrics, health, concurrency } = this.deps;
     const paused = health.pausedError(stream);
     if (paused) {
@@ -128,23 +146,35 @@ export class PutRecordsWriter {
     }
     for (const entry of request) entry.attempts += 1;
     const sentAt = clock.now();
-    metrics.add(Metric.putRequests, { stream });
     metrics.shift(Metric.inflightRequests, { stream }, 1);
+    let sent = true;
     let response: PutRecordsOutput;
     try {
-      response = await api.putRecords({
-        ...streamTarget(stream),
-        Records: request.map((entry) => ({
-          Data: entry.data,
-          PartitionKey: entry.partitionKey,
-          ExplicitHashKey: entry.explicitHashKey,
-        })),
-      });
+      const callSignal = AbortSignal.any([stop, AbortSignal.timeout(this.deps.callDeadlineMs)]);
+      response = await api.putRecords(
+        {
+          ...streamTarget(stream),
+          Records: request.map((entry) => ({
+            Data: entry.data,
+            PartitionKey: entry.partitionKey,
+            ExplicitHashKey: entry.explicitHashKey,
+          })),
+        },
+        callSignal,
+      );
     } catch (error) {
-      this.observeLatency(stream, this.countByShard(stream, request).keys(), (clock.now() - sentAt) / 1000);
-      return this.onCallFailed(stream, request, results, classifyCallError(error), error, sentAt);
+      // A shutdown, not the endpoint, ended the call: nothing to learn about the stream; the caller keeps the data.
+      if (stop.aborted) return request;
+      if (error instanceof CallNotSentError) {
+        sent = false;
+        return this.onNotSent(stream, request, results, error);
+      }
+      const failure = classifyCallError(error);
+      if (isRequestContentError(failure, error)) return this.isolate(stream, request, results, error, stop);
+      return this.onCallFailed(stream, request, results, failure, error, sentAt);
     } finally {
       metrics.shift(Metric.inflightRequests, { stream }, -1);
+      if (sent) metrics.add(Metric.putRequests, { stream });
     }
     const latencySeconds = (clock.now() - sentAt) / 1000;
     const answers = response.Records ?? [];
@@ -213,6 +243,56 @@ export class PutRecordsWriter {
     }
     health.onAnswered(stream, throttled === 0);
     return retryNext;
+  }
+
+  /**
+   * The service refused the whole request for its content without naming a record: halves are sent on their
+   * own until each offender is alone (log2(500) rounds at most), so the offenders are rejected and the rest is
+   * delivered; the stream is never paused for one bad record. Those calls are not delivery attempts.
+   */
+  private async isolate(
+    stream: string,
+    request: PutEntry[],
+    results: Map<PutEntry, EntryResult>,
+    error: unknown,
+    stop: AbortSignal,
+  ): Promise<PutEntry[]> {
+    for (const entry of request) entry.attempts -= 1;
+    if (request.length === 1) {
+      this.refuse(stream, request[0], results, error);
+      return [];
+    }
+    const middle = Math.ceil(request.length / 2);
+    const first = await this.putOnce(stream, request.slice(0, middle), results, stop);
+    const second = await this.putOnce(stream, request.slice(middle), results, stop);
+    return [...first, ...second];
+  }
+
+  private refuse(stream: string, entry: PutEntry, results: Map<PutEntry, EntryResult>, error: unknown): void {
+    const { metrics, events, redactor, sinkId } = this.deps;
+    const detail = redactor.describe(error);
+    const message = `stream ${stream} refuses a record (partition key ${JSON.stringify(redactor.redact(entry.partitionKey.slice(0, 40)))}…): ${detail}; record quarantined, the others are delivered`;
+    const shard = this.deps.shards?.shardOf(stream, entry) ?? UNKNOWN_SHARD;
+    metrics.add(Metric.recordErrors, { stream, shard, code: 'RECORD_INVALID' });
+    // One row per stream however many records: repeats fold into its count.
+    events.emit(
+      { severity: 'warning', source: sinkId, code: 'RECORD_INVALID', message },
+      `${sinkId}|RECORD_INVALID|${stream}`,
+    );
+    results.set(entry, { ok: false, rejected: true, error: new RecordRejectedError('RECORD_INVALID', message) });
+  }
+
+  /** The SDK gave up before sending (configuration): no request, no retry; the stream pauses with the reason. */
+  private onNotSent(
+    stream: string,
+    request: PutEntry[],
+    results: Map<PutEntry, EntryResult>,
+    error: CallNotSentError,
+  ): PutEntry[] {
+    for (const entry of request) entry.attempts -= 1;
+    const pauseError = this.deps.health.pause(stream, 'non-retryable', this.deps.redactor.describe(error));
+    for (const entry of request) results.set(entry, { ok: false, error: pauseError });
+    return [];
   }
 
   private onCallFailed(

@@ -1,9 +1,10 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KinesisClient, PutRecordsCommand, type PutRecordsInput, type PutRecordsOutput } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
+import { CallNotSentError } from './errors.js';
 import type { StaticCredentials } from './options.js';
 
 /** Connection settings shared by the sink, `tailStream` and the CLI. */
@@ -22,14 +23,69 @@ export interface KinesisClientOptions {
   bypassProxy?: boolean;
   /** Keep-alive sockets per host; size it to the writes in flight. */
   maxSockets?: number;
+  /** Bound of one call from request to full answer; a call over it fails (and is retried). */
   requestTimeoutMs?: number;
+  /** Bound of setting up the connection (TCP connect). */
   connectTimeoutMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Hard bound of one call, whatever the HTTP handler does: request + connect timeouts and a second of slack.
+ * The handler's own timeouts should fire first; this one also covers stalls they do not see (a TLS handshake
+ * that never ends, a body that stops half way).
+ */
+export function callDeadlineMs(options: Pick<KinesisClientOptions, 'requestTimeoutMs' | 'connectTimeoutMs'>): number {
+  return (
+    (options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) +
+    (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) +
+    1_000
+  );
 }
 
 /** `endpoint` as a URL: a bare host becomes `https://host:port`. */
 export function endpointUrl(endpoint: string, port = 443): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)) return endpoint;
   return port === 443 ? `https://${endpoint}` : `https://${endpoint}:${port}`;
+}
+
+/** AWS hosts: kinesis[-fips].<region>.amazonaws.com[.cn] or .api.aws, and VPC endpoints (…kinesis.<region>.vpce…). */
+const AWS_KINESIS_HOST =
+  /(?:^|\.)kinesis(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(?:vpce\.)?(?:amazonaws\.com(?:\.cn)?|api\.aws)$/i;
+
+/** The region named by an AWS Kinesis endpoint host, or undefined for any other endpoint. */
+export function regionFromEndpoint(endpoint: string): string | undefined {
+  try {
+    return AWS_KINESIS_HOST.exec(new URL(endpointUrl(endpoint)).hostname)?.[1]?.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why `endpoint` cannot be used (not an http(s) URL or host name), or undefined. */
+export function endpointProblem(endpoint: string): string | undefined {
+  if (endpoint === 'local') return undefined;
+  return urlProblem(endpointUrl(endpoint), 'a URL (https://host:port) or a host name');
+}
+
+/** Why `proxy` cannot be used as a proxy URL, or undefined. */
+export function proxyProblem(proxy: string): string | undefined {
+  return urlProblem(proxy, 'an http:// or https:// proxy URL');
+}
+
+function urlProblem(text: string, expected: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `"${text}" is not ${expected}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `"${text}" is not ${expected} (scheme ${url.protocol})`;
+  if (!url.hostname) return `"${text}" names no host`;
+  return undefined;
 }
 
 /** Proxy URL to use for `target`, or undefined for a direct connection. */
@@ -45,7 +101,7 @@ export function resolveProxy(target: string, options: Pick<KinesisClientOptions,
  * only the failed records itself, and an SDK retry would resend the whole request.
  */
 export function createKinesisClient(options: KinesisClientOptions): KinesisClient {
-  const region = options.region;
+  const region = options.region ?? (options.endpoint ? regionFromEndpoint(options.endpoint) : undefined);
   const url = options.endpoint
     ? endpointUrl(options.endpoint, options.port)
     : `https://kinesis.${region ?? process.env.AWS_REGION ?? 'us-east-1'}.amazonaws.com`;
@@ -68,8 +124,36 @@ export function createKinesisClient(options: KinesisClientOptions): KinesisClien
     requestHandler: new NodeHttpHandler({
       httpAgent,
       httpsAgent,
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
-      connectionTimeout: options.connectTimeoutMs ?? 5_000,
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      // Without it the handler only logs a warning when requestTimeout passes, and a silent server hangs the call.
+      throwOnRequestTimeout: true,
+      connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     }),
   });
+}
+
+/**
+ * One PutRecords call. A marker just in front of the HTTP handler tells whether the request left the process:
+ * an error before it (credentials, region, signing) is thrown as {@link CallNotSentError}.
+ */
+export async function sendPutRecords(
+  client: KinesisClient,
+  input: PutRecordsInput,
+  signal: AbortSignal,
+): Promise<PutRecordsOutput> {
+  const command = new PutRecordsCommand(input);
+  let sent = false;
+  command.middlewareStack.add(
+    (next) => (args) => {
+      sent = true;
+      return next(args);
+    },
+    { step: 'deserialize', priority: 'low', name: 'offloaderSentMarker' },
+  );
+  try {
+    return await client.send(command, { abortSignal: signal });
+  } catch (error) {
+    if (!sent && !signal.aborted) throw new CallNotSentError(error);
+    throw error;
+  }
 }

@@ -126,6 +126,35 @@ function findNetworkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+const VALIDATION_CODES = new Set([
+  'ValidationException',
+  'InvalidArgumentException',
+  'SerializationException',
+  'HTTP_400',
+]);
+
+/**
+ * A call refused as a whole for its content (a validation error) rather than for the stream, the credentials
+ * or the key: one bad record refuses the request, so splitting the request finds it. An error that names the
+ * stream is about the configuration and is not split.
+ */
+export function isRequestContentError(failure: ClassifiedFailure, error: unknown): boolean {
+  if (failure.kind !== 'non-retryable' || !VALIDATION_CODES.has(failure.awsCode)) return false;
+  const message = String((error as ErrorLike | undefined)?.message ?? '');
+  return !/stream ?(name|arn)/i.test(message);
+}
+
+/**
+ * The SDK failed before the request left the process (no credentials, no region, signing): nothing was sent,
+ * so it is no put request, and waiting does not heal it.
+ */
+export class CallNotSentError extends Error {
+  constructor(readonly reason: unknown) {
+    super(`request not sent: ${(reason as Error | undefined)?.message ?? String(reason)}`);
+    this.name = 'CallNotSentError';
+  }
+}
+
 /** The error code of our own `DeliveryError` for a classified failure. */
 export function deliveryCodeOf(kind: FailureKind): ErrorCode {
   switch (kind) {

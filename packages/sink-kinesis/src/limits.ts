@@ -61,11 +61,16 @@ export function effectiveLimits(configured: Partial<EffectiveLimits> = {}): Effe
   };
 }
 
-/** Length of a partition key as Kinesis counts it: Unicode characters, not UTF-16 units or bytes. */
+/**
+ * Length of a partition key as the strictest server counts it. The API reference says "256 Unicode
+ * characters"; the service's request validation (and kinesalite, which copies it: `data.length` of the JS string)
+ * counts UTF-16 code units, so a character outside the Basic Multilingual Plane (an emoji) counts twice. The
+ * larger of code points and UTF-16 units, i.e. the UTF-16 units, is what must stay within the limit.
+ */
 export function partitionKeyChars(key: string): number {
-  let count = 0;
-  for (const _ of key) count += 1;
-  return count;
+  let codePoints = 0;
+  for (const _ of key) codePoints += 1;
+  return Math.max(codePoints, key.length);
 }
 
 /** Why `key` is not a valid partition key, or undefined when it is. */
@@ -73,8 +78,13 @@ export function partitionKeyProblem(key: string): string | undefined {
   const chars = partitionKeyChars(key);
   if (chars < KinesisLimits.minPartitionKeyChars) return 'partition key is empty';
   if (chars > KinesisLimits.maxPartitionKeyChars) {
-    return `partition key has ${chars} characters, more than the ${KinesisLimits.maxPartitionKeyChars} Kinesis allows`;
+    return (
+      `partition key is ${chars} UTF-16 code units long (characters beyond U+FFFF count twice), more than the ` +
+      `${KinesisLimits.maxPartitionKeyChars} Kinesis allows`
+    );
   }
+  // A lone surrogate has no UTF-8 form: the key the server would get is not the key hashed here.
+  if (/\p{Surrogate}/u.test(key)) return 'partition key is not valid Unicode (a lone UTF-16 surrogate)';
   return undefined;
 }
 

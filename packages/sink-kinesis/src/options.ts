@@ -32,6 +32,8 @@ export interface KinesisSinkOptions {
   port: number;
   streams: Record<string, string>;
   defaultStream?: string;
+  /** Routes whose records (without a stream of their own) are discarded on purpose. */
+  drop: string[];
   credentials?: StaticCredentials;
   proxy?: string;
   bypassProxy: boolean;
@@ -77,7 +79,10 @@ export const kinesisSinkOptionsSchema = {
   properties: {
     region: {
       type: 'string',
-      description: 'AWS region. When absent: AWS_REGION / the shared profile; `us-east-1` for `endpoint: local`.',
+      description:
+        'AWS region. When absent: taken from an AWS endpoint host (kinesis[-fips].<region>.amazonaws.com[.cn], VPC ' +
+        'endpoints), else AWS_REGION / the shared profile; `us-east-1` for `endpoint: local`. No region at all is a ' +
+        'configuration error at start (exit 2).',
       examples: ['eu-west-1'],
     },
     endpoint: {
@@ -101,6 +106,18 @@ export const kinesisSinkOptionsSchema = {
       default: {},
       description: 'Route key → stream name or ARN. Routes: data, dataavg, alarm, custom, ...',
       examples: [{ data: 'dm-trend', dataavg: 'dm-trend-avg', alarm: 'dm-alarms' }],
+    },
+    drop: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      uniqueItems: true,
+      default: [],
+      description:
+        'Routes whose records are discarded on purpose (counted as filtered, never sent), e.g. kinds a source reads ' +
+        'but no stream wants. `validate` requires every route a source can produce to be in `streams`, in `drop`, ' +
+        'or covered by `defaultStream` (checked when the pipeline has no transformers). A record that names its own ' +
+        'stream is sent there whatever its route.',
+      examples: [['dataavg', 'alarm']],
     },
     defaultStream: {
       type: 'string',
@@ -138,7 +155,8 @@ export const kinesisSinkOptionsSchema = {
     },
     proxy: {
       type: 'string',
-      description: 'HTTP(S) proxy URL. When absent HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured.',
+      description:
+        'HTTP(S) proxy URL (`validate` checks it is one). When absent HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured.',
       examples: ['http://proxy.corp.local:3128'],
     },
     bypassProxy: {
@@ -273,14 +291,17 @@ export const kinesisSinkOptionsSchema = {
       type: 'integer',
       minimum: 1,
       default: 30_000,
-      description: 'Timeout of one PutRecords call.',
+      description:
+        'Timeout of one PutRecords call; a call over it fails and is retried. Every call is also aborted ' +
+        'after requestTimeoutMs + connectTimeoutMs + 1 s whatever the endpoint does, and at once on a stop ' +
+        '(unacknowledged records stay for the next start).',
       examples: [30_000],
     },
     connectTimeoutMs: {
       type: 'integer',
       minimum: 1,
       default: 5_000,
-      description: 'TCP/TLS connect timeout.',
+      description: 'TCP connect timeout (a TLS handshake that stalls is ended by the call deadline above).',
       examples: [5_000],
     },
     aggregation: {
@@ -337,6 +358,7 @@ export function withDefaults(options: Partial<KinesisSinkOptions>): KinesisSinkO
   return {
     port: 443,
     streams: {},
+    drop: [],
     bypassProxy: false,
     partitionKey: DEFAULT_PARTITION_KEY,
     maxInFlight: 4,

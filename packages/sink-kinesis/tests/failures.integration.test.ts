@@ -1,17 +1,32 @@
-import { Metric, OffloaderError, type OffloadRecord, type RecordOutcome } from '@offloader/core';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import {
+  coreServices,
+  createPipelineContainer,
+  Metric,
+  OffloaderError,
+  type OffloadRecord,
+  type RecordOutcome,
+  systemClock,
+} from '@offloader/core';
 import {
   createTestSink,
   type FaultProxy,
   type LocalKinesis,
+  memoryLogger,
   startFaultProxy,
   startLocalKinesis,
   trendRecords,
   writeAll,
 } from '@offloader/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AimdConcurrency } from '../src/aimd.js';
+import { createKinesisClient } from '../src/client.js';
+import { SecretRedactor } from '../src/errors.js';
 import { KinesisLimits, tailStream } from '../src/index.js';
-import { MIB } from '../src/limits.js';
+import { effectiveLimits, MIB } from '../src/limits.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../src/local/index.js';
+import { type PutEntry, PutRecordsWriter } from '../src/PutRecordsWriter.js';
+import { StreamHealth } from '../src/streamHealth.js';
 
 let local: LocalKinesis;
 let proxy: FaultProxy;
@@ -26,6 +41,8 @@ beforeAll(async () => {
       { name: 'unpaced', shards: 2 },
       { name: 'routes-a', shards: 1 },
       { name: 'routes-b', shards: 1 },
+      { name: 'emoji', shards: 1 },
+      { name: 'bisect', shards: 1 },
     ],
   });
   proxy = await startFaultProxy({ target: local.endpoint });
@@ -272,5 +289,98 @@ describe('throttling', () => {
     console.log(`records refused by the shard quota: ${JSON.stringify(counts)}`);
     expect(counts.unpaced, JSON.stringify(counts)).toBeGreaterThan(0);
     expect(counts.paced, JSON.stringify(counts)).toBeLessThan(counts.unpaced / 4);
+  });
+});
+
+/** 129 emoji: 129 code points, but 258 UTF-16 code units, which is what the server counts. */
+const EMOJI_KEY = '😀'.repeat(129);
+
+describe('partition keys the server counts differently', () => {
+  it('a key of 129 emoji is rejected before sending; the other records of the write are delivered', async () => {
+    const { sink, services } = await createTestSink({
+      endpoint: local.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      streams: { data: 'emoji' },
+      shardRate: { enabled: false, percent: 100 },
+      retry: { maxAttempts: 3, maxElapsedMs: 0, baseDelayMs: 5, maxDelayMs: 5 },
+    });
+    const records = trendRecords(10);
+    const odd: OffloadRecord = { route: 'data', value: { n: 1 }, partitionKey: EMOJI_KEY, origin: { sourceId: 't' } };
+    records.splice(4, 0, odd);
+    const outcomes = await sink.write(records, new AbortController().signal);
+    const again = await sink.write(trendRecords(5, 'data', 100), new AbortController().signal);
+    await sink.stop();
+    expect(outcomes[4].status).toBe('rejected');
+    expect(((outcomes[4] as { error: Error }).error as OffloaderError).code).toBe('PARTITION_KEY_INVALID');
+    expect(outcomes.filter((outcome) => outcome.status === 'delivered')).toHaveLength(10);
+    expect(again.every((outcome) => outcome.status === 'delivered')).toBe(true);
+    expect(services.events.list({ code: 'PARTITION_KEY_INVALID' })).toHaveLength(1);
+    expect(await count('emoji')).toBe(15);
+  });
+});
+
+describe('a request the server refuses as a whole without naming a record', () => {
+  function realWriter() {
+    const container = createPipelineContainer({ stateDir: '/nonexistent', mode: { dryRun: true } });
+    const services = coreServices(container);
+    const client = createKinesisClient({
+      endpoint: local.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const calls: number[] = [];
+    const writer = new PutRecordsWriter({
+      api: {
+        putRecords: (input, signal) => {
+          calls.push(input.Records?.length ?? 0);
+          return client.send(new PutRecordsCommand(input), { abortSignal: signal });
+        },
+      },
+      sinkId: 'sink',
+      limits: effectiveLimits(),
+      retry: { maxAttempts: 3, maxElapsedMs: 0, baseDelayMs: 1, maxDelayMs: 2 },
+      clock: systemClock,
+      metrics: services.metrics,
+      events: services.events,
+      logger: memoryLogger(),
+      health: new StreamHealth('sink', services.events, memoryLogger(), systemClock, 60_000),
+      concurrency: new AimdConcurrency(4),
+      redactor: new SecretRedactor(),
+      callDeadlineMs: 30_000,
+    });
+    return { writer, services, calls, close: () => client.destroy() };
+  }
+  const entry = (partitionKey: string, i: number): PutEntry => ({
+    data: Buffer.from(`record ${i}`),
+    partitionKey,
+    bytes: 10,
+    attempts: 0,
+  });
+
+  it('splits the request until the offenders are alone, rejects them with an event, delivers the rest', async () => {
+    const { writer, services, calls, close } = realWriter();
+    // Bypasses the sink's own checks, as a record the server refuses for a reason not checked here would.
+    const entries = Array.from({ length: 40 }, (_, i) => entry(i === 7 || i === 30 ? EMOJI_KEY : `k${i}`, i));
+    const results = await writer.deliver('bisect', entries, new AbortController().signal);
+    const later = await writer.deliver('bisect', [entry('fine', 99)], new AbortController().signal);
+    close();
+    expect(results.filter((result) => result.ok)).toHaveLength(38);
+    for (const index of [7, 30]) {
+      const result = results[index];
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.rejected).toBe(true);
+        expect((result.error as OffloaderError).code).toBe('RECORD_INVALID');
+      }
+    }
+    expect(later[0].ok).toBe(true);
+    // log2(40) levels at most, not one call per record.
+    expect(calls.length).toBeLessThan(30);
+    const events = services.events.list({ code: 'RECORD_INVALID' });
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    expect(events[0].message).toMatch(/ValidationException/);
+    expect(services.events.list({ code: 'SINK_NON_RETRYABLE' })).toEqual([]);
+    expect(await count('bisect')).toBe(39);
   });
 });

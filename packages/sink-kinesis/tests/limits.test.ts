@@ -19,11 +19,12 @@ describe('limits', () => {
     ['x'.repeat(256), 256, true],
     ['x'.repeat(257), 257, false],
     ['é'.repeat(256), 256, true], // 512 UTF-8 bytes, still 256 characters
-    ['😀'.repeat(256), 256, true], // surrogate pairs count once
-    ['😀'.repeat(257), 257, false],
+    ['😀'.repeat(128), 256, true], // beyond U+FFFF: two UTF-16 units each, as the service counts
+    ['😀'.repeat(129), 258, false], // 129 code points, but 258 UTF-16 units: refused by the service
+    ['\ud800abc', 4, false], // a lone surrogate has no UTF-8 form
     ['100/12/1000', 11, true],
   ])('partition key %#', (key, chars, valid) => {
-    it(`counts ${chars} Unicode characters and is ${valid ? 'valid' : 'invalid'}`, () => {
+    it(`counts ${chars} (UTF-16 units) and is ${valid ? 'valid' : 'invalid'}`, () => {
       expect(partitionKeyChars(key)).toBe(chars);
       expect(partitionKeyProblem(key) === undefined).toBe(valid);
     });

@@ -230,6 +230,7 @@ describe('PutRecordsWriter (stubbed API)', () => {
       health: new StreamHealth('sink', services.events, memoryLogger(), systemClock, 60_000),
       concurrency: new AimdConcurrency(4),
       redactor: new SecretRedactor(),
+      callDeadlineMs: 60_000,
     });
     return { writer, calls, services };
   }

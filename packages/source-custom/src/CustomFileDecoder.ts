@@ -1,5 +1,3 @@
-import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
 import type { Code, DecodeContext, DecodedItem, FileDecoder, FolderFile } from '@offloader/core';
 import { CustomEventCodes, fileError } from './errors.js';
 import type { FileFormat } from './options.js';
@@ -12,8 +10,6 @@ export const TEXT_BYTES_PER_RECORD_BYTE = 8;
 const TEXT_BYTES_SLACK = 64 * 1024;
 
 export interface CustomFileDecoderOptions {
-  /** The watched folder (absolute). Files that resolve outside it are refused. */
-  root: string;
   format: FileFormat;
   converter: RecordConverter;
   maxRecordBytes: number;
@@ -26,11 +22,9 @@ export interface CustomFileDecoderOptions {
 
 /**
  * The {@link FileDecoder} of custom offload files: picks the reader by format (JSON document or JSON Lines),
- * decodes UTF-8 (BOM optional) and UTF-16 with a BOM, refuses files that resolve outside the watched folder,
- * and turns every entry into a record with the exact payload bytes, or a row error.
+ * decodes UTF-8 (BOM optional) and UTF-16 with a BOM, and turns every entry into a record with the exact payload bytes, or a row error.
  */
 export class CustomFileDecoder implements FileDecoder {
-  private rootReal?: Promise<string>;
   private readonly maxTextBytes: number;
 
   constructor(private readonly options: CustomFileDecoderOptions) {
@@ -39,7 +33,6 @@ export class CustomFileDecoder implements FileDecoder {
 
   async *decode(context: DecodeContext): AsyncIterable<readonly DecodedItem[]> {
     const { file } = context;
-    await this.checkInsideRoot(file);
     const layout = await sniffLayout(file.path);
     if (layout.looksBinary) {
       throw fileError(
@@ -66,18 +59,6 @@ export class CustomFileDecoder implements FileDecoder {
   private isJsonLines(file: FolderFile): boolean {
     if (this.options.format !== 'auto') return this.options.format === 'jsonl';
     return /\.(jsonl|ndjson)$/i.test(file.name);
-  }
-
-  /** A symbolic link (or a junction) in the folder must not lead the reader anywhere else. */
-  private async checkInsideRoot(file: FolderFile): Promise<void> {
-    this.rootReal ??= realpath(this.options.root);
-    const [root, target] = await Promise.all([this.rootReal, realpath(file.path)]);
-    const path = relative(root, target);
-    if (path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path)) {
-      const message = `${file.relPath} resolves to ${target}, outside the watched folder; it is not read`;
-      this.options.report(file, CustomEventCodes.fileOutsideRoot, message);
-      throw fileError(file.path, message);
-    }
   }
 
   private refuseStream(file: FolderFile, stream: string, where: string): Error {

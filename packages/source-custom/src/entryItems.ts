@@ -32,14 +32,15 @@ export interface EntrySlot {
  */
 export function decodeEntry(context: EntryContext, slot: EntrySlot, bytes: Uint8Array | undefined): DecodedItem {
   if (bytes === undefined) {
-    return rowError(
+    const item = rowError(
       context,
       slot,
       'RECORD_TOO_LARGE',
       undefined,
-      `entry text is ${slot.size} bytes, more than the ${context.maxTextBytes} read for one record (maxRecordBytes × 8); not parsed`,
+      `entry text is ${slot.size} bytes, more than the ${context.maxTextBytes} read for one record (maxRecordBytes × 8); not parsed, the file is kept`,
       '',
     );
+    return { ...item, rawMissing: true } as DecodedItem;
   }
   let text: string;
   try {
@@ -63,7 +64,14 @@ export function decodeEntry(context: EntryContext, slot: EntrySlot, bytes: Uint8
   } catch (error) {
     return rowError(context, slot, 'JSON_SYNTAX', undefined, `invalid JSON: ${(error as Error).message}`, raw);
   }
-  const result = context.converter.convert(entry, context.shape);
+  let result: ReturnType<RecordConverter['convert']>;
+  try {
+    result = context.converter.convert(entry, context.shape);
+  } catch (error) {
+    // Nesting deep enough to exhaust the stack (JSON.stringify, validation): this entry cannot be sent.
+    const reason = error instanceof RangeError ? 'nested too deeply to be sent' : (error as Error).message;
+    return rowError(context, slot, 'RECORD_INVALID', undefined, `entry cannot be converted: ${reason}`, raw);
+  }
   if (!result.ok) {
     const { code, field, reason } = result.problem;
     return rowError(context, slot, code, field || undefined, reason, raw);

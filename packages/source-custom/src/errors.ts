@@ -6,8 +6,6 @@ export const CustomEventCodes = {
   streamNotAllowed: 'STREAM_NOT_ALLOWED',
   /** The file holds nothing (0 bytes, only whitespace, or an empty `Records` array); it is archived/deleted. */
   fileEmpty: 'FILE_EMPTY',
-  /** The file resolves (through a symbolic link) to a place outside the watched folder; it is quarantined. */
-  fileOutsideRoot: 'FILE_OUTSIDE_ROOT',
 } as const;
 
 /** Where a record sits in its file, for messages: `record 12 (line 40)` or `line 40`. */

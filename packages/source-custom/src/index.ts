@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { checkFolderPath, coreServices, createFolderSource, definePlugin, folderSettingsFrom } from '@offloader/core';
+import {
+  coreServices,
+  createFolderSource,
+  definePlugin,
+  folderPathProblems,
+  folderSettingsFrom,
+} from '@offloader/core';
 import { CustomFileDecoder } from './CustomFileDecoder.js';
 import { CUSTOM_FOLDER_DEFAULTS, type CustomSourceOptions, customSourceOptionsSchema } from './options.js';
 import { RecordConverter } from './RecordConverter.js';
@@ -17,7 +23,9 @@ export const customSource = definePlugin<'source', CustomSourceOptions>({
   description:
     'Custom offload files: PutRecords-shaped JSON documents or JSON Lines written by another program, sent byte-exact',
   optionsSchema: customSourceOptionsSchema,
-  check: checkFolderPath,
+  checkOptions: (options, { baseDir }) => folderPathProblems(options, baseDir),
+  // Entries may name their own stream, but those that do not go by this route.
+  routesOf: () => [CUSTOM_ROUTE],
   create(options, context) {
     const root = resolve(context.baseDir, options.path);
     const { events } = coreServices(context.container);
@@ -27,7 +35,6 @@ export const customSource = definePlugin<'source', CustomSourceOptions>({
       allowedStreams: options.allowedStreams,
     });
     const decoder = new CustomFileDecoder({
-      root,
       format: options.format,
       converter,
       maxRecordBytes: options.maxRecordBytes,

@@ -73,7 +73,8 @@ export async function* readDocument(input: ReaderInput): AsyncGenerator<DecodedI
 /** The stream named by the document's top-level members, checked; undefined when it names none. */
 function fileStream(input: ReaderInput, members: ReadonlyMap<string, string>): string | undefined {
   const path = input.context.file.path;
-  const parsed: Record<string, unknown> = {};
+  // No prototype: a member named "__proto__" must stay an (unknown) member, not become the object's prototype.
+  const parsed: Record<string, unknown> = Object.create(null);
   for (const [name, text] of members) {
     try {
       parsed[name] = JSON.parse(text);

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import {
-  checkFolderPath,
   createFolderSource,
   definePlugin,
   type FolderKind,
+  folderPathProblems,
   folderSettingsFrom,
   type PluginContext,
   type Source,
@@ -110,6 +110,11 @@ export const dataminerCsvSource = definePlugin<'source', DataminerCsvOptions>({
   description:
     'DataMiner central-DB offload files (Data, Dataavg, alarm rows) → one JSON record per row, validated against the corrected connector schemas, routed by kind.',
   optionsSchema: optionsSchema as unknown as Record<string, unknown>,
+  checkOptions: (options, { baseDir }) => folderPathProblems(options, baseDir),
+  routesOf: (options) => {
+    const routes = options.kinds.map((kind) => options[kind].route);
+    if (options.kinds.includes('alarm') && options.alarm.infoEvents === 'route') routes.push(options.alarm.infoRoute);
+    return routes;
+  },
   create,
-  check: checkFolderPath,
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 import {
   type EventLog,
   type HealthReport,
@@ -31,6 +31,11 @@ export interface StatusServerOptions {
   historySeconds?: number;
   /** Add Node.js process metrics (CPU, memory, event loop) from prom-client to `/metrics`. Default true. */
   processMetrics?: boolean;
+  /**
+   * Host names (besides loopback names and IP literals) a request's `Host` header may carry. Any other name is
+   * refused (403), so a page on a DNS-rebinding domain cannot read the events or metrics.
+   */
+  allowedHosts?: string[];
 }
 
 export interface StatusServer {
@@ -114,7 +119,11 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     sendJson(res, healthHttpStatus(report, probe), report);
   }
 
+  const hostAllowed = hostCheck(options.allowedHosts ?? []);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (!hostAllowed(req.headers.host)) {
+      return sendJson(res, 403, { error: 'this Host is not allowed here; list it in http.allowedHosts' });
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes[url.pathname];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -229,4 +238,25 @@ async function renderProcessMetrics(): Promise<string> {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', 'localhost.', '127.0.0.1', '::1']);
+
+/**
+ * Whether a `Host` header may be answered: none (not a browser), a loopback name, an IP literal (the browser's
+ * origin is then this server itself, so no rebinding), or a listed name.
+ */
+function hostCheck(allowed: readonly string[]): (header: string | undefined) => boolean {
+  const names = new Set(allowed.map((name) => name.toLowerCase()));
+  return (header) => {
+    if (header === undefined) return true;
+    let name: string;
+    try {
+      name = new URL(`http://${header}`).hostname.toLowerCase();
+    } catch {
+      return false;
+    }
+    const bare = name.startsWith('[') ? name.slice(1, -1) : name;
+    return LOOPBACK_NAMES.has(bare) || isIP(bare) !== 0 || names.has(bare) || bare.endsWith('.localhost');
+  };
 }

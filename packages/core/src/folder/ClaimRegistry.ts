@@ -3,6 +3,7 @@ import { link, mkdir, open, readFile, rename, stat, unlink, utimes, writeFile } 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseState, type StateDamage, writeFileDurably } from '../durable.js';
+import { fitName } from './fileNames.js';
 import { CLAIMS_DIR, type FolderFile } from './types.js';
 
 export interface ClaimBody {
@@ -239,11 +240,12 @@ export class ClaimRegistry {
   }
 }
 
-/** Name of the claim (or done marker) of a file, inside `<root>/.offloader-claims`. */
+/** Name of the claim (or done marker) of a file, inside `<root>/.offloader-claims`; long names are hashed. */
 export function claimFileName(relPath: string): string {
-  return `${encodeURIComponent(relPath)}.claim`;
+  return fitName(encodeURIComponent(relPath), '.claim');
 }
 
+/** Whether a process with this pid runs on this host. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

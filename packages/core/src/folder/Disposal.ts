@@ -21,6 +21,7 @@ export class Disposal {
       afterDelivery: AfterDelivery;
       dryRun: boolean;
       archivePath?: string;
+      quarantinePath: string;
       checkpoints: FolderCheckpoints;
       claims: ClaimRegistry;
       events: FileEvents;
@@ -30,8 +31,11 @@ export class Disposal {
     },
   ) {}
 
-  /** Archives, deletes or keeps a delivered file; true when it is still in the folder afterwards. */
-  async afterDelivery(file: FolderFile): Promise<boolean> {
+  /**
+   * Archives, deletes or keeps a delivered file; true when it is still in the folder afterwards. `keepWhole`: a
+   * rejected row's text exists only in the file, so delete mode moves it to quarantine instead.
+   */
+  async afterDelivery(file: FolderFile, keepWhole = false): Promise<boolean> {
     const { afterDelivery: mode, checkpoints, finished } = this.deps;
     if (this.deps.dryRun) {
       finished.set(file.relPath, fileIdentity(file));
@@ -40,7 +44,10 @@ export class Disposal {
     let staysInPlace = mode === 'keep';
     try {
       if (mode === 'archive') await moveNoClobber(file.path, this.deps.archivePath!, file.kindDir, file.name);
-      else if (mode === 'delete') await unlink(file.path);
+      else if (mode === 'delete' && keepWhole) {
+        const movedTo = await moveNoClobber(file.path, this.deps.quarantinePath, file.kindDir, file.name);
+        this.deps.events.keptWhole(file, movedTo);
+      } else if (mode === 'delete') await unlink(file.path);
       if (mode === 'keep') {
         checkpoints.update(file, { done: true });
         finished.set(file.relPath, fileIdentity(file));

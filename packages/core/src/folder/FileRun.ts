@@ -29,6 +29,8 @@ export class FileRun {
   /** Reading stopped early (abort, error): the file is never finished in this pass. */
   readStopped = false;
   hadFailure = false;
+  /** A rejected row's text is only in the file (too large to copy): the file must not be deleted. */
+  keepWhole = false;
   finishing = false;
   /** Highest line written to the rejected output, this pass or an earlier one. */
   rejectedThrough: number;

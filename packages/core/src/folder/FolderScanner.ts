@@ -60,7 +60,7 @@ export class FolderScanner {
       }
     }
     this.foundDirs = [...dirs];
-    return files.sort(byAge);
+    return readOnce(files).sort(byAge);
   }
 
   /**
@@ -99,16 +99,17 @@ export class FolderScanner {
     // stat in parallel, a bounded number at a time: a backlog of thousands of files must not scan one by one.
     for (let at = 0; at < candidates.length; at += STAT_CONCURRENCY) {
       const infos = await Promise.all(
-        candidates.slice(at, at + STAT_CONCURRENCY).map(async ({ name }) => {
+        candidates.slice(at, at + STAT_CONCURRENCY).map(async (entry) => {
+          const { name } = entry;
           const path = join(dir, name);
           // Gone between readdir and stat (deleted by DataMiner's disk cap, or moved by another instance).
           const info = await stat(path).catch(() => undefined);
-          return info?.isFile() ? { name, path, info } : undefined;
+          return info?.isFile() ? { name, path, info, isLink: entry.isSymbolicLink() } : undefined;
         }),
       );
       for (const found of infos) {
         if (!found) continue;
-        const { name, path, info } = found;
+        const { name, path, info, isLink } = found;
         files.push({
           path,
           relPath: kindDir ? `${kindDir}/${name}` : name,
@@ -117,6 +118,9 @@ export class FolderScanner {
           kind: compiled.kind,
           size: info.size,
           mtimeMs: info.mtimeMs,
+          dev: info.dev,
+          ino: info.ino,
+          isLink,
         });
       }
     }
@@ -136,6 +140,27 @@ export async function refreshStat(file: FolderFile): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * One entry per file: a symbolic link (or a second hard link) to a file already listed is dropped, so its rows
+ * are not sent twice. The real name wins over a link; of two real names, the first listed.
+ */
+function readOnce(files: FolderFile[]): FolderFile[] {
+  const byIdentity = new Map<string, FolderFile>();
+  const kept: FolderFile[] = [];
+  for (const file of files) {
+    // Some file systems report no inode numbers (0): nothing to compare then.
+    if (!file.ino) {
+      kept.push(file);
+      continue;
+    }
+    const key = `${file.dev}:${file.ino}`;
+    const earlier = byIdentity.get(key);
+    if (!earlier) byIdentity.set(key, file);
+    else if (earlier.isLink && !file.isLink) byIdentity.set(key, file);
+  }
+  return [...kept, ...byIdentity.values()];
 }
 
 /** Oldest first: mtime, then name. */

@@ -14,6 +14,8 @@ import { FileEvents } from './fileEvents.js';
 import { moveNoClobber } from './fileMoves.js';
 import { Readiness } from './Readiness.js';
 import { RejectedOutput } from './RejectedOutput.js';
+import { measureBacklog, ReportedOnce } from './ReportedOnce.js';
+import { RootGuard } from './RootGuard.js';
 import { StorageGuard } from './StorageGuard.js';
 import { FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
 
@@ -34,6 +36,7 @@ export class FolderSource implements Source {
   private readonly claims: ClaimRegistry;
   private readonly checkpoints: FolderCheckpoints;
   private readonly rejected: RejectedOutput;
+  private readonly rootGuard: RootGuard;
   private readonly events: FileEvents;
   private readonly watcher?: FolderWatcher;
   private readonly storage: StorageGuard;
@@ -51,6 +54,9 @@ export class FolderSource implements Source {
   /** Once-mode: files whose pass is over (or that another instance holds). */
   private readonly handled = new Set<string>();
   private readonly seen = new Set<string>();
+  /** Files that cannot be opened or claimed, and files whose records fail: each reported once per episode. */
+  private readonly unreadable = new ReportedOnce();
+  private readonly failing = new ReportedOnce();
   private started = false;
 
   constructor(private readonly options: FolderSourceOptions) {
@@ -71,6 +77,7 @@ export class FolderSource implements Source {
     this.retryDelayMs = options.retryDelayMs ?? 5000;
     this.maxFileAttempts = options.maxFileAttempts ?? 3;
     this.scanner = new FolderScanner(this.root, options.kinds);
+    this.rootGuard = new RootGuard(this.root);
     this.readiness = new Readiness(options.complete);
     this.claims = new ClaimRegistry(this.root, {
       sourceId: this.id,
@@ -121,6 +128,7 @@ export class FolderSource implements Source {
       afterDelivery: options.afterDelivery,
       dryRun,
       archivePath: this.archivePath,
+      quarantinePath: this.quarantinePath,
       checkpoints: this.checkpoints,
       claims: this.claims,
       events: this.events,
@@ -162,11 +170,18 @@ export class FolderSource implements Source {
           wait = Math.min(wait, settleIn);
           continue;
         }
-        if (!(await this.readiness.isReady(file, at))) continue;
-        if (!(await this.claims.tryClaim(file))) {
-          if (snapshot) this.handled.add(file.relPath);
+        try {
+          if (!(await this.readiness.isReady(file, at))) continue;
+          if (!(await this.claims.tryClaim(file))) {
+            if (snapshot) this.handled.add(file.relPath);
+            continue;
+          }
+        } catch (error) {
+          // A problem of this one file (no permission, its claim cannot be written): skip it, try again later.
+          this.skipForNow(file, error);
           continue;
         }
+        this.unreadable.clear(file.relPath);
         readAny = true;
         yield* this.readFile(file, signal);
       }
@@ -229,6 +244,8 @@ export class FolderSource implements Source {
     let index = run.committedRecords;
     let completed = false;
     try {
+      const target = await this.rootGuard.outside(file.path);
+      if (target !== undefined) throw this.events.outsideRoot(file, target);
       const context = { file, resume, signal, notice: run.notice.bind(run) };
       reading: for await (const items of this.options.decoder.decode(context)) {
         let errors = 0;
@@ -236,6 +253,7 @@ export class FolderSource implements Source {
           const item = items[at];
           run.last = { line: item.endLine ?? item.line, offset: item.offset };
           if (item.kind === 'error') {
+            if (item.rawMissing) run.keepWhole = true;
             errors += this.rejected.rejectRow(run, item);
             continue;
           }
@@ -328,10 +346,11 @@ export class FolderSource implements Source {
       });
       this.events.report(run);
       if (run.hadFailure || !rejectedWritten) return await this.keepForRetry(run, run.hadFailure);
-      const staysInPlace = await this.disposal.afterDelivery(file);
+      const staysInPlace = await this.disposal.afterDelivery(file, run.keepWhole);
       this.options.services.metrics.add(Metric.filesDone, this.labels);
       this.options.services.logger.info({ source: this.id, file: file.path }, 'file delivered');
       this.attempts.delete(file.relPath);
+      this.failing.clear(file.relPath);
       if (staysInPlace) await this.claims.markDone(file);
       else await this.claims.release(file.relPath);
     } finally {
@@ -353,13 +372,19 @@ export class FolderSource implements Source {
 
   private async keepForRetry(run: FileRun, recordsFailed = true): Promise<void> {
     const { file } = run;
-    if (recordsFailed) this.events.deliveryFailed(run, this.options.mode.once);
+    if (recordsFailed && this.failing.raise(file.relPath)) this.events.deliveryFailed(run, this.options.mode.once);
     await this.checkpoints.flush();
     if (this.options.mode.once) {
       await this.claims.release(file.relPath);
       return;
     }
     this.retryAt.set(file.relPath, this.options.services.clock.now() + this.retryDelayMs);
+  }
+
+  private skipForNow(file: FolderFile, error: unknown): void {
+    if (this.unreadable.raise(file.relPath)) this.events.unreadable(file, error, this.retryDelayMs);
+    this.retryAt.set(file.relPath, this.options.services.clock.now() + this.retryDelayMs);
+    if (this.options.mode.once) this.handled.add(file.relPath);
   }
 
   private async onFileError(run: FileRun, error: unknown): Promise<void> {
@@ -415,21 +440,16 @@ export class FolderSource implements Source {
   private observe(files: FolderFile[], now: number): void {
     const { metrics } = this.options.services;
     const present = new Set<string>();
-    let backlogBytes = 0;
-    let backlogFiles = 0;
-    let oldest = now;
     for (const file of files) {
       present.add(file.relPath);
       if (!this.seen.has(file.relPath)) {
         this.seen.add(file.relPath);
         metrics.add(Metric.filesSeen, this.labels);
       }
-      if (this.isDone(file)) continue;
-      backlogFiles++;
-      backlogBytes += file.size;
-      oldest = Math.min(oldest, file.mtimeMs);
     }
     for (const key of this.seen) if (!present.has(key)) this.seen.delete(key);
+    this.unreadable.retain(present);
+    this.failing.retain(present);
     for (const key of this.finished.keys()) {
       if (present.has(key)) continue;
       this.finished.delete(key);
@@ -437,9 +457,13 @@ export class FolderSource implements Source {
     }
     this.readiness.retain(present);
     this.checkpoints.retain(present, new Set(this.active.keys()));
-    metrics.set(Metric.backlogFiles, this.labels, backlogFiles);
-    metrics.set(Metric.backlogBytes, this.labels, backlogBytes);
-    metrics.set(Metric.oldestFileAgeSeconds, this.labels, backlogFiles ? Math.max(0, (now - oldest) / 1000) : 0);
+    const backlog = measureBacklog(
+      files.filter((file) => !this.isDone(file)),
+      now,
+    );
+    metrics.set(Metric.backlogFiles, this.labels, backlog.files);
+    metrics.set(Metric.backlogBytes, this.labels, backlog.bytes);
+    metrics.set(Metric.oldestFileAgeSeconds, this.labels, backlog.oldestAgeSeconds);
   }
 
   private isDone(file: FolderFile): boolean {

@@ -32,14 +32,19 @@ export class Readiness {
     return Math.max(0, settleMs - quietFor);
   }
 
-  /** True when the file settled and can be opened for reading. */
+  /**
+   * True when the file settled and can be opened for reading. A permission error is thrown: it is not a writer
+   * still holding the file, and waiting for it to settle would wait forever.
+   */
   async isReady(file: FolderFile, now: number): Promise<boolean> {
     if (this.waitFor(file, now) > 0) return false;
     try {
       const handle = await open(file.path, 'r');
       await handle.close();
       return true;
-    } catch {
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') throw error;
       return false;
     }
   }

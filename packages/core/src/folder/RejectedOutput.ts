@@ -4,6 +4,7 @@ import { ensureDirectory, syncDirectory, syncFile } from '../durable.js';
 import { OffloaderError } from '../errors.js';
 import type { BatchAck, OffloadRecord } from '../record.js';
 import type { FileRun } from './FileRun.js';
+import { fitName } from './fileNames.js';
 import type { DecodedRowError, FolderFile } from './types.js';
 
 /** One rejected row: a row error of the decoder, or a record the sink rejected. */
@@ -100,7 +101,10 @@ export class RejectedOutput {
   /** Paths of the two output files of `file`. */
   pathsOf(file: FolderFile): { rows: string; reasons: string } {
     const dir = file.kindDir ? join(this.quarantinePath, ...file.kindDir.split('/')) : this.quarantinePath;
-    return { rows: join(dir, `${file.name}.rejected.csv`), reasons: join(dir, `${file.name}.rejected.jsonl`) };
+    // One stem for both, fitted to the longer suffix, so the two outputs of a file stay side by side.
+    const longest = fitName(file.name, '.rejected.jsonl');
+    const stem = longest.slice(0, -'.rejected.jsonl'.length);
+    return { rows: join(dir, `${stem}.rejected.csv`), reasons: join(dir, `${stem}.rejected.jsonl`) };
   }
 
   /**

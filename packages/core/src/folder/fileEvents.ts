@@ -3,7 +3,7 @@ import { OffloaderError } from '../errors.js';
 import type { EventLog } from '../events.js';
 import type { ClaimRecovery } from './ClaimRegistry.js';
 import type { FileRun } from './FileRun.js';
-import type { FolderFile } from './types.js';
+import { FileDecodeError, type FolderFile } from './types.js';
 
 /** Event codes the folder source emits. */
 export const FolderEventCodes = {
@@ -19,6 +19,9 @@ export const FolderEventCodes = {
   /** The state, archive or quarantine folder takes no writes (disk full, read-only): no new work until it does. */
   storageUnwritable: 'STORAGE_UNWRITABLE',
   storageWritable: 'STORAGE_WRITABLE',
+  fileOutsideRoot: 'FILE_OUTSIDE_ROOT',
+  fileKept: 'FILE_KEPT',
+  fileUnreadable: 'FILE_UNREADABLE',
 } as const;
 
 /**
@@ -162,6 +165,42 @@ export class FileEvents {
       code: FolderEventCodes.storageWritable,
       file: dir,
       message: `the ${area} folder ${dir} takes writes again after ${(blockedMs / 1000).toFixed(0)} s: reading resumes`,
+    });
+  }
+
+  /** The file is a link to `target`, outside the watched folder; returns the error that quarantines the link. */
+  outsideRoot(file: FolderFile, target: string): FileDecodeError {
+    const message = `${file.relPath} resolves to ${target}, outside the watched folder; it is not read`;
+    this.events.emit({
+      severity: 'error',
+      source: this.source,
+      code: FolderEventCodes.fileOutsideRoot,
+      file: file.path,
+      message,
+    });
+    return new FileDecodeError(message, { file: file.path });
+  }
+
+  /** Delivered, but a rejected row's text exists only in the file: kept in quarantine instead of deleted. */
+  keptWhole(file: FolderFile, movedTo: string): void {
+    this.events.emit({
+      severity: 'warning',
+      source: this.source,
+      code: FolderEventCodes.fileKept,
+      file: file.path,
+      message: `${file.relPath}: a rejected row was too large to copy to the rejected output; the file is kept in ${movedTo} instead of deleted`,
+    });
+  }
+
+  /** The file cannot be opened or claimed now (permissions); it stays and is tried again. */
+  unreadable(file: FolderFile, error: unknown, retryMs: number): void {
+    const reason = (error as Error).message;
+    this.events.emit({
+      severity: 'error',
+      source: this.source,
+      code: FolderEventCodes.fileUnreadable,
+      file: file.path,
+      message: `${file.relPath} cannot be opened (${reason}); skipped, retried every ${Math.round(retryMs / 1000)} s until it can be read`,
     });
   }
 

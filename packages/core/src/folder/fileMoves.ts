@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { constants, copyFile, link, stat, unlink } from 'node:fs/promises';
+import { constants, copyFile, link, lstat, readlink, stat, symlink, unlink } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { ensureDirectory, syncDirectory, syncFile } from '../durable.js';
 import { OffloaderError } from '../errors.js';
+import { fitName } from './fileNames.js';
 
 /**
  * Moves `source` to `<targetRoot>/<subDir>/<name>`, never overwriting: a name already taken gets a `-1`, `-2`,
@@ -18,7 +19,8 @@ export async function moveNoClobber(source: string, targetRoot: string, subDir: 
   const extension = extname(name);
   const stem = name.slice(0, name.length - extension.length);
   for (let attempt = 0; attempt < 10_000; attempt++) {
-    const target = join(dir, attempt === 0 ? name : `${stem}-${attempt}${extension}`);
+    // A name at the file system's limit has no room for `-1`: the numbered names are shortened as needed.
+    const target = join(dir, attempt === 0 ? name : fitName(stem, `-${attempt}${extension}`, 255));
     try {
       await placeNoClobber(source, target);
     } catch (error) {
@@ -42,7 +44,10 @@ async function placeNoClobber(source: string, target: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOENT') throw error;
-    await copyNoClobber(source, target);
+    // Different volume or a file system without hard links. A symbolic link is moved as a link: copying would
+    // put a copy of its target (maybe outside the watched folder) in the archive or quarantine.
+    if ((await lstat(source)).isSymbolicLink()) await symlink(await readlink(source), target);
+    else await copyNoClobber(source, target);
   }
 }
 

@@ -13,10 +13,10 @@ export { FolderWatcher, WATCH_MIN_GAP_MS } from './FolderWatcher.js';
 export { FolderEventCodes } from './fileEvents.js';
 export { moveNoClobber } from './fileMoves.js';
 export {
-  checkFolderPath,
   type FolderOptionDefaults,
   type FolderPluginOptions,
   folderOptionsProperties,
+  folderPathProblems,
   folderSettingsFrom,
 } from './options.js';
 export { isForbiddenFolder, NamePatterns } from './patterns.js';

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { OptionProblem } from '../plugin.js';
+import { join, posix, resolve, win32 } from 'node:path';
+import type { OptionsProblem } from '../registry.js';
+import { isForbiddenFolder } from './patterns.js';
 import type { AfterDelivery, CompleteRule } from './types.js';
 
 /** The folder-handling options every file source shares, after validation and defaults. */
@@ -78,13 +79,13 @@ export function folderOptionsProperties(defaults: FolderOptionDefaults) {
     archivePath: {
       type: 'string',
       minLength: 1,
-      description: `Archive folder (kind folders kept below it). Default \`<path>/${defaults.archiveDir}\`.`,
+      description: `Archive folder (kind folders kept below it); not \`path\` itself nor inside it, except below a folder the reader never enters (\`_…\`, \`Failed\`). Default \`<path>/${defaults.archiveDir}\`.`,
       examples: ['D:\\OffloadArchive'],
     },
     quarantinePath: {
       type: 'string',
       minLength: 1,
-      description: `Folder for unusable files and \`<file>.rejected.csv\` / \`.rejected.jsonl\` (kind folders kept below it). Default \`<path>/${defaults.quarantineDir}\`.`,
+      description: `Folder for unusable files and \`<file>.rejected.csv\` / \`.rejected.jsonl\` (kind folders kept below it); the same rule as \`archivePath\`. Default \`<path>/${defaults.quarantineDir}\`.`,
       examples: ['D:\\OffloadQuarantine'],
     },
     waitForPath: {
@@ -106,14 +107,14 @@ export function folderOptionsProperties(defaults: FolderOptionDefaults) {
 }
 
 /**
- * The `check` of a folder source: its `path` must be an existing folder, unless `waitForPath` says to wait for it.
+ * A folder source's `path` must be an existing folder, unless `waitForPath` says to wait for it.
  * A missing folder cannot heal by waiting in the usual case (a typo), so it fails at start, naming the path.
  */
-export async function checkFolderPath(
+async function folderExistenceProblems(
   options: { path: string; waitForPath?: boolean },
-  context: { baseDir: string },
-): Promise<OptionProblem[]> {
-  const path = resolve(context.baseDir, options.path);
+  baseDir: string,
+): Promise<OptionsProblem[]> {
+  const path = resolve(baseDir, options.path);
   const info = await stat(path).catch(() => undefined);
   if (info?.isDirectory()) return [];
   if (info)
@@ -141,4 +142,45 @@ export function folderSettingsFrom(options: FolderPluginOptions, root: string, d
     quarantinePath: options.quarantinePath ?? join(root, defaults.quarantineDir),
     batchSize: options.batchSize,
   };
+}
+
+const WINDOWS_ABSOLUTE = /^([A-Za-z]:[\\/]|\\\\)/;
+
+/**
+ * `archivePath` and `quarantinePath` must not be the watched folder or a folder inside it that the reader may
+ * enter: moved files would be read (and sent) again, in a loop. Inside is fine below a folder the reader never
+ * enters (`_…`, `.…`, `Failed`, `failure`), as the defaults are.
+ */
+export async function folderPathProblems(
+  options: { path: string; archivePath?: string; quarantinePath?: string; waitForPath?: boolean },
+  baseDir: string,
+): Promise<OptionsProblem[]> {
+  const problems: OptionsProblem[] = await folderExistenceProblems(options, baseDir);
+  for (const field of ['archivePath', 'quarantinePath'] as const) {
+    const target = options[field];
+    if (target === undefined) continue;
+    const windows =
+      process.platform === 'win32' || WINDOWS_ABSOLUTE.test(options.path) || WINDOWS_ABSOLUTE.test(target);
+    const paths = windows ? win32 : posix;
+    const fold = (text: string) => (windows ? text.toLowerCase() : text);
+    const root = fold(paths.resolve(baseDir, options.path));
+    const relative = paths.relative(root, fold(paths.resolve(baseDir, target)));
+    if (relative === '') {
+      problems.push({
+        pointer: `/${field}`,
+        message: `is the watched folder itself ("${options.path}"): moved files would be read again; use a folder beside it`,
+      });
+      continue;
+    }
+    const inside = relative !== '..' && !relative.startsWith(`..${paths.sep}`) && !paths.isAbsolute(relative);
+    if (inside && !isForbiddenFolder(relative.split(paths.sep)[0])) {
+      problems.push({
+        pointer: `/${field}`,
+        message:
+          `"${target}" is inside the watched folder "${options.path}", where moved files could be read again; ` +
+          'put it beside that folder, or in a folder the reader never enters (a name starting with "_", or Failed)',
+      });
+    }
+  }
+  return problems;
 }

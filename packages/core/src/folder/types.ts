@@ -41,6 +41,11 @@ export interface FolderFile {
   kind: FolderKind;
   size: number;
   mtimeMs: number;
+  /** Device and inode (of a link's target): one file under two names is read once. 0 when unknown. */
+  dev?: number;
+  ino?: number;
+  /** The name is a symbolic link. */
+  isLink?: boolean;
 }
 
 /**
@@ -87,6 +92,11 @@ export interface DecodedRowError {
   offset?: number;
   /** The row as read, without its line terminator. */
   raw: string;
+  /**
+   * The row was too large to keep (`raw` is empty): the rejected output cannot hold it, so the file itself is
+   * kept — moved to the quarantine instead of deleted.
+   */
+  rawMissing?: boolean;
 }
 
 export type DecodedItem = DecodedRecord | DecodedRowError;
