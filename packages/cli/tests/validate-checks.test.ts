@@ -2,7 +2,10 @@ import { ConfigError, parsePipeline } from '@offloader/core';
 import { describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '../src/builtins.js';
 
-/** The messages `validate` gives for a pipeline text (file /etc/offloader/p.yaml), or [] when it is valid. */
+/**
+ * The messages `validate` gives for a pipeline text (file /etc/offloader/p.yaml), or [] when it is valid. The
+ * folders do not exist here, so sources say `waitForPath: true` (the existence check has tests of its own).
+ */
 async function problemsOf(text: string): Promise<string[]> {
   try {
     await parsePipeline(text, '/etc/offloader/p.yaml', createBuiltinRegistry(), {});
@@ -20,19 +23,34 @@ const kinesis = `sink:
 
 describe('validate: folders a source writes to must not be the folder it reads', () => {
   it.each([
-    ['archivePath equal to path', 'dataminer-csv', '{ path: /data/in, archivePath: /data/in }', /archivePath/],
-    ['archivePath equal to path, written differently', 'custom', '{ path: in, archivePath: ./in/ }', /archivePath/],
-    ['quarantinePath equal to path', 'custom', '{ path: /data/in, quarantinePath: /data/in }', /quarantinePath/],
+    [
+      'archivePath equal to path',
+      'dataminer-csv',
+      '{ waitForPath: true, path: /data/in, archivePath: /data/in }',
+      /archivePath/,
+    ],
+    [
+      'archivePath equal to path, written differently',
+      'custom',
+      '{ waitForPath: true, path: in, archivePath: ./in/ }',
+      /archivePath/,
+    ],
+    [
+      'quarantinePath equal to path',
+      'custom',
+      '{ waitForPath: true, path: /data/in, quarantinePath: /data/in }',
+      /quarantinePath/,
+    ],
     [
       'archivePath inside a read folder',
       'dataminer-csv',
-      '{ path: /data/in, archivePath: /data/in/Data }',
+      '{ waitForPath: true, path: /data/in, archivePath: /data/in/Data }',
       /archivePath/,
     ],
     [
       'quarantinePath inside path (custom reads the root)',
       'custom',
-      '{ path: in, quarantinePath: in/q }',
+      '{ waitForPath: true, path: in, quarantinePath: in/q }',
       /quarantinePath/,
     ],
   ])('%s is an error', async (_name, type, options, pattern) => {
@@ -42,9 +60,13 @@ describe('validate: folders a source writes to must not be the folder it reads',
   });
 
   it.each([
-    ['the defaults (folders the reader never enters)', 'dataminer-csv', '{ path: /data/in }'],
-    ['folders beside path', 'custom', '{ path: /data/in, archivePath: /data/archive, quarantinePath: /data/q }'],
-    ['a "_" folder inside path', 'custom', '{ path: in, archivePath: in/_done }'],
+    ['the defaults (folders the reader never enters)', 'dataminer-csv', '{ waitForPath: true, path: /data/in }'],
+    [
+      'folders beside path',
+      'custom',
+      '{ waitForPath: true, path: /data/in, archivePath: /data/archive, quarantinePath: /data/q }',
+    ],
+    ['a "_" folder inside path', 'custom', '{ waitForPath: true, path: in, archivePath: in/_done }'],
   ])('%s are fine', async (_name, type, options) => {
     expect(await problemsOf(`sources:\n  - type: ${type}\n    options: ${options}\n${kinesis}`)).toEqual([]);
   });
@@ -52,7 +74,8 @@ describe('validate: folders a source writes to must not be the folder it reads',
 
 describe('validate: every route a source can produce has a stream, or is dropped on purpose', () => {
   const sink = (options: string) => `sink:\n  type: kinesis\n  options: ${options}\n`;
-  const dataminer = (options = '{ path: /data/in }') => `sources:\n  - type: dataminer-csv\n    options: ${options}\n`;
+  const dataminer = (options = '{ waitForPath: true, path: /data/in }') =>
+    `sources:\n  - type: dataminer-csv\n    options: ${options}\n`;
 
   it('all kinds read, only data mapped: dataavg and alarm are errors', async () => {
     const problems = (await problemsOf(dataminer() + sink('{ streams: { data: d } }'))).join('\n');
@@ -62,12 +85,13 @@ describe('validate: every route a source can produce has a stream, or is dropped
   });
 
   it('routed information events need their stream too', async () => {
-    const source = dataminer('{ path: /data/in, kinds: [alarm], alarm: { infoEvents: route } }');
+    const source = dataminer('{ waitForPath: true, path: /data/in, kinds: [alarm], alarm: { infoEvents: route } }');
     expect((await problemsOf(source + sink('{ streams: { alarm: a } }'))).join('\n')).toMatch(/route "info"/);
   });
 
   it('a custom source needs streams.custom (files may name their own stream, but need not)', async () => {
-    const source = 'sources:\n  - type: custom\n    options: { path: /data/in, allowedStreams: [x] }\n';
+    const source =
+      'sources:\n  - type: custom\n    options: { waitForPath: true, path: /data/in, allowedStreams: [x] }\n';
     expect((await problemsOf(source + sink('{ streams: { data: d } }'))).join('\n')).toMatch(/route "custom"/);
   });
 

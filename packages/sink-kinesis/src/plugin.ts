@@ -16,7 +16,8 @@ export const kinesisSink = definePlugin<'sink', KinesisSinkOptions>({
     const problems = [];
     const endpoint = options.endpoint === undefined ? undefined : endpointProblem(options.endpoint);
     if (endpoint) problems.push({ pointer: '/endpoint', message: endpoint });
-    const proxy = options.proxy === undefined ? undefined : proxyProblem(options.proxy);
+    // Empty means "none given" (`proxy: "${HTTPS_PROXY:-}"`): the environment decides, as in resolveProxy.
+    const proxy = options.proxy ? proxyProblem(options.proxy) : undefined;
     if (proxy) problems.push({ pointer: '/proxy', message: proxy });
     return problems;
   },

@@ -121,6 +121,7 @@ describe('validate: endpoint and proxy must be usable URLs', () => {
   });
   it.each([
     [{ proxy: 'http://proxy.corp.local:3128' }],
+    [{ proxy: '' }],
     [{ endpoint: 'kinesis.eu-west-1.amazonaws.com' }],
     [{ endpoint: 'https://vpce-0abc.kinesis.eu-west-1.vpce.amazonaws.com' }],
     [{ endpoint: 'local' }],
