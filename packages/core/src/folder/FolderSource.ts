@@ -12,6 +12,7 @@ import { FolderScanner, refreshStat } from './FolderScanner.js';
 import { FolderWatcher } from './FolderWatcher.js';
 import { FileEvents } from './fileEvents.js';
 import { moveNoClobber } from './fileMoves.js';
+import { InProgressIdentities } from './InProgressIdentities.js';
 import { Readiness } from './Readiness.js';
 import { RejectedOutput } from './RejectedOutput.js';
 import { measureBacklog, ReportedOnce } from './ReportedOnce.js';
@@ -41,6 +42,8 @@ export class FolderSource implements Source {
   private readonly watcher?: FolderWatcher;
   private readonly storage: StorageGuard;
   private readonly disposal: Disposal;
+  /** Files being read, by identity: one renamed meanwhile is not read again under its new name. */
+  private readonly identities: InProgressIdentities;
   private readonly labels: { source: string };
   private readonly batchSize: number;
   private readonly retryDelayMs: number;
@@ -135,6 +138,11 @@ export class FolderSource implements Source {
       storage: this.storage,
       finished: this.finished,
     });
+    this.identities = new InProgressIdentities({
+      disposal: this.disposal,
+      claims: this.claims,
+      checkpoints: this.checkpoints,
+    });
   }
 
   async start(): Promise<void> {
@@ -160,6 +168,7 @@ export class FolderSource implements Source {
       // must not cost a scan per file); claims keep other instances off the files taken here.
       for (const file of files) {
         if (signal.aborted || !(await this.writable(signal))) break;
+        if (await this.identities.isAnotherName(file)) continue;
         if (snapshot && !snapshot.has(file.relPath)) continue;
         const at = clock.now();
         if (!this.isEligible(file, at)) continue;
@@ -234,6 +243,7 @@ export class FolderSource implements Source {
     const skipRecordsThrough = rewrite ? (entry?.line ?? 0) : 0;
     if (rewrite && entry) this.checkpoints.update(file, { rewriteRejected: undefined });
     this.active.set(file.relPath, run);
+    this.identities.started(file);
     this.retryAt.delete(file.relPath);
     const { metrics } = this.options.services;
     const route = file.kind.route;
@@ -346,7 +356,7 @@ export class FolderSource implements Source {
       });
       this.events.report(run);
       if (run.hadFailure || !rejectedWritten) return await this.keepForRetry(run, run.hadFailure);
-      const staysInPlace = await this.disposal.afterDelivery(file, run.keepWhole);
+      const staysInPlace = await this.identities.afterDelivery(file, run.keepWhole);
       this.options.services.metrics.add(Metric.filesDone, this.labels);
       this.options.services.logger.info({ source: this.id, file: file.path }, 'file delivered');
       this.attempts.delete(file.relPath);
@@ -355,6 +365,7 @@ export class FolderSource implements Source {
       else await this.claims.release(file.relPath);
     } finally {
       this.active.delete(file.relPath);
+      this.identities.ended(file);
     }
   }
 
@@ -409,6 +420,7 @@ export class FolderSource implements Source {
       await this.quarantine(run, error);
     } finally {
       this.active.delete(file.relPath);
+      this.identities.ended(file);
       if (this.options.mode.once || !this.retryAt.has(file.relPath)) await this.claims.release(file.relPath);
     }
   }
