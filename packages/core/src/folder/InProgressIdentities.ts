@@ -48,8 +48,8 @@ export class InProgressIdentities {
       tracked.renamedTo = file;
       return true;
     }
-    this.byIdentity.delete(key!);
     await this.disposeRenamed(tracked.file, file, tracked.delivered.keepWhole);
+    this.byIdentity.delete(key!);
     return true;
   }
 
@@ -67,8 +67,10 @@ export class InProgressIdentities {
     }
     const renamedTo = tracked.renamedTo;
     if (renamedTo && (await isSameFile(renamedTo.path, file))) {
+      // Forgotten only once it is moved: a scan meanwhile must still see the new name as taken.
+      await this.disposeRenamed(file, renamedTo, keepWhole);
       this.byIdentity.delete(key!);
-      return this.disposeRenamed(file, renamedTo, keepWhole);
+      return false;
     }
     tracked.delivered = { keepWhole };
     this.deps.checkpoints.remove(file.relPath);
