@@ -142,6 +142,7 @@ export class FolderSource implements Source {
       disposal: this.disposal,
       claims: this.claims,
       checkpoints: this.checkpoints,
+      events: this.events,
     });
   }
 

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { ClaimRegistry } from './ClaimRegistry.js';
 import type { Disposal } from './Disposal.js';
 import type { FolderCheckpoints } from './FolderCheckpoints.js';
+import type { FileEvents } from './fileEvents.js';
 import type { FolderFile } from './types.js';
 
 interface Tracked {
@@ -22,7 +23,14 @@ interface Tracked {
 export class InProgressIdentities {
   private readonly byIdentity = new Map<string, Tracked>();
 
-  constructor(private readonly deps: { disposal: Disposal; claims: ClaimRegistry; checkpoints: FolderCheckpoints }) {}
+  constructor(
+    private readonly deps: {
+      disposal: Disposal;
+      claims: ClaimRegistry;
+      checkpoints: FolderCheckpoints;
+      events: FileEvents;
+    },
+  ) {}
 
   started(file: FolderFile): void {
     const key = identityKey(file);
@@ -73,6 +81,8 @@ export class InProgressIdentities {
       return false;
     }
     tracked.delivered = { keepWhole };
+    // Deleted (DataMiner's disk cap, an operator) or renamed to a name no scan has seen yet: say so either way.
+    this.deps.events.vanished(file);
     this.deps.checkpoints.remove(file.relPath);
     await this.deps.checkpoints.flush();
     return false;

@@ -210,7 +210,7 @@ export class FileEvents {
       source: this.source,
       code: FolderEventCodes.fileVanished,
       file: file.path,
-      message: `${file.relPath} disappeared while it was read (deleted by DataMiner's disk cap or by hand)`,
+      message: `${file.relPath} disappeared while it was read (deleted by DataMiner's disk cap or by hand, or renamed; a new name is archived, deleted or kept when a scan finds it)`,
     });
   }
 }
