@@ -30,7 +30,7 @@ async function writeBigDocument(path: string, count: number, payloadBytes: numbe
  * OFFLOADER_BIG_RECORDS (default 200,000 records of ~500 bytes ≈ 110 MB) — bench/ runs a 500 MB variant.
  */
 describe('a large file streams with bounded memory', () => {
-  it('reads every record while the heap stays within 100 MB of the baseline (RSS within 160 MB)', async () => {
+  it('reads every record while the heap stays within 100 MB of the baseline (RSS within 250 MB)', async () => {
     const count = Number(process.env.OFFLOADER_BIG_RECORDS ?? 200_000);
     const h = await harness({ allowedStreams: ['bulk'], dataEncoding: 'base64' });
     const path = join(h.input, 'big.json');
@@ -65,9 +65,10 @@ describe('a large file streams with bounded memory', () => {
     expect(records).toBe(count);
     expect(size).toBeGreaterThan(count * 500);
     // The heap bound is what shows streaming: the whole ~110 MB document held as a string would pass it alone.
-    // RSS also counts memory the allocator keeps after the GC freed it: Node 24 measured +145 MB here where
-    // Node 20 and 22 stay under 100, with the same heap figures.
+    // RSS also counts memory the allocator keeps after the GC freed it, which depends on the Node line and the
+    // load: Node 24 measured +45 MB alone and +145 MB inside a full `npm test` (Node 20 and 22 under 100), with
+    // heap figures under 100 MB throughout. The RSS bound only catches gross retention.
     expect(heapGrowth).toBeLessThan(100);
-    expect(rssGrowth).toBeLessThan(160);
+    expect(rssGrowth).toBeLessThan(250);
   });
 });
