@@ -16,7 +16,7 @@ function repositoryFiles(dir = root): string[] {
 }
 
 describe('the repository carries its own fixtures', () => {
-  it('no file reads or names the reference folder beside the repository (../shared)', () => {
+  it('no file reads or names the reference folder that sits beside the repository on the developers machine', () => {
     const files = repositoryFiles();
     expect(files.length).toBeGreaterThan(100);
     // This file names the patterns it looks for, so it is the one file not searched.
