@@ -45,11 +45,13 @@ const PUBLIC_API: Record<string, string[]> = {
     'pipelineJsonSchema',
     'pipelineSchema',
     'renderCodesMarkdown',
+    'resolveOptions',
     'silentLogger',
     'summariseOutcomes',
     'systemClock',
     'pipelineStatus',
     'resetPipeline',
+    'validatePipelineObject',
   ],
   '@offloader/status': ['ProgressReporter', 'StatsHistory', 'formatRunSummary', 'startStatusServer'],
   '@offloader/sink-kinesis': [
@@ -64,7 +66,6 @@ const PUBLIC_API: Record<string, string[]> = {
     'kinesisSinkOptionsSchema',
     'plugins',
     'tailStream',
-    'withDefaults',
   ],
   '@offloader/sink-kinesis/local': ['LOCAL_CREDENTIALS', 'LOCAL_REGION', 'startLocalKinesis'],
   '@offloader/source-dataminer-csv': [

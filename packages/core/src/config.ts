@@ -226,14 +226,9 @@ export async function parsePipeline(
     }
     return undefined;
   };
-  const report = (base: Path, pointer: string, message: string) => {
-    const path = [...base, ...parsePointer(pointer)];
-    problems.push({ file, line: nodeLine(path), path: pathText(path), message });
-  };
-
-  let raw: Record<string, unknown>;
+  let raw: unknown;
   try {
-    raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+    raw = doc.toJS() ?? {};
   } catch (error) {
     // yaml refuses to expand aliases past its maxAliasCount (a "billion laughs" file): say where they start.
     let line: number | undefined;
@@ -244,10 +239,40 @@ export async function parsePipeline(
       },
     });
     problems.push({ file, line, path: '', message: `cannot expand the file: ${(error as Error).message}` });
-    throw new ConfigError('CONFIG_YAML_SYNTAX', problems);
+    fail('CONFIG_YAML_SYNTAX');
   }
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    problems.push({ file, line: 1, path: '', message: 'the pipeline file must be a YAML mapping' });
+  return checkPipeline(raw, file, registry, nodeLine);
+}
+
+/**
+ * Validates a pipeline given as an object (no YAML, no environment substitution) and fills every default,
+ * plugin options included. Throws a ConfigError listing every problem; `file` names it in errors.
+ */
+export function validatePipelineObject(
+  input: PipelineInput,
+  file: string,
+  registry: PluginRegistry,
+): Promise<LoadedPipeline> {
+  return checkPipeline(structuredClone(input), file, registry, () => undefined);
+}
+
+/** The one gate of a pipeline: schema, plugin types, each plugin's options (validated and defaulted once), ids. */
+async function checkPipeline(
+  raw: unknown,
+  file: string,
+  registry: PluginRegistry,
+  nodeLine: (path: Path) => number | undefined,
+): Promise<LoadedPipeline> {
+  const problems: ConfigProblem[] = [];
+  const fail = (code: ErrorCode): never => {
+    throw new ConfigError(code, problems);
+  };
+  const report = (base: Path, pointer: string, message: string) => {
+    const path = [...base, ...parsePointer(pointer)];
+    problems.push({ file, line: nodeLine(path), path: pathText(path), message });
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push({ file, line: 1, path: '', message: 'the pipeline must be a mapping' });
     fail('CONFIG_INVALID');
   }
   const validateTop = new Ajv({ allErrors: true, useDefaults: true, strict: false }).compile(pipelineSchema);

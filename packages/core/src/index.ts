@@ -11,7 +11,13 @@ export type { Code } from './codes.js';
 export { CODES, ErrorCodes } from './codes.js';
 export { renderCodesMarkdown } from './codesDoc.js';
 export type { LoadedPipeline, PipelineDefinition, PipelineInput, PluginUse } from './config.js';
-export { loadPipelineFile, parsePipeline, pipelineJsonSchema, pipelineSchema } from './config.js';
+export {
+  loadPipelineFile,
+  parsePipeline,
+  pipelineJsonSchema,
+  pipelineSchema,
+  validatePipelineObject,
+} from './config.js';
 export type { PipelineServices, RunMode } from './container.js';
 export { coreServices, createPipelineContainer, createPluginContext } from './container.js';
 export { pipelineStatus, resetPipeline } from './deliveryState.js';
@@ -77,7 +83,7 @@ export { definePlugin } from './plugin.js';
 export type { BatchAck, OffloadRecord, RecordOrigin, RecordOutcome } from './record.js';
 export { payloadOf, summariseOutcomes } from './record.js';
 export type { OptionsProblem } from './registry.js';
-export { PluginRegistry } from './registry.js';
+export { PluginRegistry, resolveOptions } from './registry.js';
 export type { QueueState, RunnerOptions, RunSummary, SourceSummary } from './runner.js';
 export { PipelineRunner } from './runner.js';
 export { NullSink } from './sinks/stdout.js';

@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { DependencyContainer } from 'tsyringe';
-import { stringify } from 'yaml';
-import { type LoadedPipeline, loadPipelineFile, type PipelineInput, parsePipeline } from './config.js';
+import { type LoadedPipeline, loadPipelineFile, type PipelineInput, validatePipelineObject } from './config.js';
 import { coreServices, createPipelineContainer, createPluginContext } from './container.js';
 import { attributeError } from './errors.js';
 import type { HealthReport } from './health.js';
@@ -52,7 +51,7 @@ export class Pipeline {
     for (const plugin of options.plugins ?? []) if (!registry.has(plugin.kind, plugin.type)) registry.register(plugin);
     const pseudoFile = `${options.baseDir ?? process.cwd()}/<inline pipeline>`;
     const named = { name: 'pipeline', ...definition };
-    return Pipeline.build(await parsePipeline(stringify(named), pseudoFile, registry, {}), registry, options);
+    return Pipeline.build(await validatePipelineObject(named, pseudoFile, registry), registry, options);
   }
 
   static async build(loaded: LoadedPipeline, registry: PluginRegistry, options: PipelineOptions): Promise<Pipeline> {

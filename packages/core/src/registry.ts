@@ -42,6 +42,38 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined): Opt
   });
 }
 
+const optionsAjv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const optionsValidators = new WeakMap<object, ValidateFunction>();
+
+/**
+ * The one options gate: validates `input` against the plugin's schema and fills every default (on a copy). The
+ * registry runs it for each plugin of a pipeline; plugins receive its result and never validate again.
+ */
+export function validateAndDefault<O>(definition: PluginDefinition, input: unknown): OptionsResult<O> {
+  let validate = optionsValidators.get(definition.optionsSchema);
+  if (!validate) {
+    validate = optionsAjv.compile(definition.optionsSchema);
+    optionsValidators.set(definition.optionsSchema, validate);
+  }
+  const copy = structuredClone(input ?? {});
+  return validate(copy)
+    ? { ok: true, options: copy as O }
+    : { ok: false, problems: describeAjvErrors(validate.errors) };
+}
+
+/**
+ * The complete options of a plugin, as `create()` receives them from a pipeline: for calling a definition
+ * directly (tests, embedding). Throws PLUGIN_OPTIONS_INVALID naming every problem.
+ */
+export function resolveOptions<K extends PluginKind, O>(definition: PluginDefinition<K, O>, input: unknown): O {
+  const result = validateAndDefault<O>(definition as PluginDefinition, input);
+  if (result.ok) return result.options;
+  const problems = result.problems.map(
+    (problem) => `${pointerToPath(problem.pointer) || '(options)'} ${problem.message}`,
+  );
+  throw new PluginError('PLUGIN_OPTIONS_INVALID', `invalid ${definition.type} options: ${problems.join('; ')}`);
+}
+
 /** Resolves a package name from the first folder (walking up to its node_modules) that has it. */
 function resolvePackage(name: string, fromDirs: string[]): string {
   let lastError: unknown;
@@ -80,8 +112,6 @@ export function isModuleReference(type: string): boolean {
  */
 export class PluginRegistry {
   private readonly definitions = new Map<string, PluginDefinition>();
-  private readonly validators = new Map<PluginDefinition, ValidateFunction>();
-  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 
   register(definition: PluginDefinition, options: { override?: boolean } = {}): this {
     if (!isDefinition(definition)) {
@@ -131,15 +161,7 @@ export class PluginRegistry {
 
   /** Validates options against the plugin's schema and fills defaults (on a copy). */
   validateOptions<O>(definition: PluginDefinition, options: unknown): OptionsResult<O> {
-    let validate = this.validators.get(definition);
-    if (!validate) {
-      validate = this.ajv.compile(definition.optionsSchema);
-      this.validators.set(definition, validate);
-    }
-    const copy = structuredClone(options ?? {});
-    return validate(copy)
-      ? { ok: true, options: copy as O }
-      : { ok: false, problems: describeAjvErrors(validate.errors) };
+    return validateAndDefault<O>(definition, options);
   }
 
   /**

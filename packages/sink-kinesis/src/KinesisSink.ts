@@ -59,7 +59,6 @@ export class KinesisSink implements Sink {
   readonly batching: BatchingPolicy;
   private readonly limits: EffectiveLimits;
   private readonly partitionKeyOf: PartitionKeyFunction;
-  private readonly prepared = new WeakSet<OffloadRecord>();
   private readonly concurrency: AimdConcurrency;
   private readonly streamHealth: StreamHealth;
   private readonly redactor: SecretRedactor;
@@ -212,7 +211,6 @@ export class KinesisSink implements Sink {
   }
 
   prepare(record: OffloadRecord): void {
-    if (this.prepared.has(record)) return;
     const where = { file: record.origin.file, line: record.origin.line };
     if (this.isDropped(record)) return;
     const stream = record.stream ?? this.streamForRoute(record.route);
@@ -241,23 +239,16 @@ export class KinesisSink implements Sink {
     }
     const sizeProblem = recordSizeProblem(recordBytes(data.length, record.partitionKey), this.limits);
     if (sizeProblem) throw this.reject('RECORD_TOO_LARGE', sizeProblem, record, where);
-    this.prepared.add(record);
   }
 
+  /** Writes records `prepare()` accepted (the runner prepares each record once, before batching). */
   async write(records: OffloadRecord[], signal: AbortSignal): Promise<RecordOutcome[]> {
     const outcomes: (RecordOutcome | undefined)[] = new Array(records.length);
+    // Dropped routes are acknowledged as filtered; prepare() accepted every other record before batching.
     const accepted: number[] = [];
     records.forEach((record, index) => {
-      if (this.isDropped(record)) {
-        outcomes[index] = { status: 'filtered' };
-        return;
-      }
-      try {
-        this.prepare(record);
-        accepted.push(index);
-      } catch (error) {
-        outcomes[index] = { status: 'rejected', error: error as Error };
-      }
+      if (this.isDropped(record)) outcomes[index] = { status: 'filtered' };
+      else accepted.push(index);
     });
     // One PutRecords targets one stream; group in case the runner mixed keys.
     const byStream = new Map<string, number[]>();

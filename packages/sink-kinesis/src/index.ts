@@ -9,7 +9,6 @@ export {
   type LocalServerOptions,
   type RetryOptions,
   type StaticCredentials,
-  withDefaults,
 } from './options.js';
 export { kinesisSink, plugins } from './plugin.js';
 export { type TailOptions, type TailRecord, tailStream } from './tail.js';

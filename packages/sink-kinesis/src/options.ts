@@ -352,29 +352,3 @@ export const kinesisSinkOptionsSchema = {
     },
   },
 } as const;
-
-/** Fills defaults for callers that bypass the registry (tests, library use). */
-export function withDefaults(options: Partial<KinesisSinkOptions>): KinesisSinkOptions {
-  return {
-    port: 443,
-    streams: {},
-    drop: [],
-    bypassProxy: false,
-    partitionKey: DEFAULT_PARTITION_KEY,
-    maxInFlight: 4,
-    maxBatchRecords: KinesisLimits.maxRecordsPerRequest,
-    maxBatchBytes: KinesisLimits.defaultMaxRequestBytes,
-    lingerMs: 200,
-    maxRecordBytes: KinesisLimits.defaultMaxRecordBytes,
-    maxRequestBytes: KinesisLimits.defaultMaxRequestBytes,
-    pauseOnErrorMs: 60_000,
-    requestTimeoutMs: 30_000,
-    connectTimeoutMs: 5_000,
-    aggregation: 'none',
-    compression: 'none',
-    ...options,
-    retry: { ...DEFAULT_RETRY, ...options.retry },
-    local: { ...DEFAULT_LOCAL, ...options.local },
-    shardRate: { enabled: true, percent: 100, ...options.shardRate },
-  };
-}

@@ -12,8 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { AimdConcurrency } from '../src/aimd.js';
 import { endpointUrl, resolveProxy } from '../src/client.js';
 import { classifyCallError, classifyRecordError, SecretRedactor } from '../src/errors.js';
-import { kinesisSink, withDefaults } from '../src/index.js';
+import { KinesisLimits, kinesisSink } from '../src/index.js';
 import { effectiveLimits } from '../src/limits.js';
+import { DEFAULT_LOCAL, DEFAULT_PARTITION_KEY, DEFAULT_RETRY } from '../src/options.js';
 import { type PutEntry, PutRecordsWriter } from '../src/PutRecordsWriter.js';
 import { compilePartitionKey } from '../src/partitionKeys.js';
 import { fullJitterDelay, retryAllowed } from '../src/retry.js';
@@ -183,11 +184,32 @@ describe('client settings', () => {
 });
 
 describe('options schema', () => {
-  it('documents every field and its defaults match withDefaults()', () => {
+  it('documents every field, and the registry fills every default (the only place defaults come from)', () => {
     const registry = new PluginRegistry().register(kinesisSink);
     const result = registry.validateOptions<Record<string, unknown>>(kinesisSink, { streams: { data: 'x' } });
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.options).toEqual(withDefaults({ streams: { data: 'x' } }));
+    if (result.ok) {
+      expect(result.options).toEqual({
+        port: 443,
+        streams: { data: 'x' },
+        bypassProxy: false,
+        partitionKey: DEFAULT_PARTITION_KEY,
+        maxInFlight: 4,
+        maxBatchRecords: KinesisLimits.maxRecordsPerRequest,
+        maxBatchBytes: KinesisLimits.defaultMaxRequestBytes,
+        lingerMs: 200,
+        maxRecordBytes: KinesisLimits.defaultMaxRecordBytes,
+        maxRequestBytes: KinesisLimits.defaultMaxRequestBytes,
+        pauseOnErrorMs: 60_000,
+        requestTimeoutMs: 30_000,
+        connectTimeoutMs: 5_000,
+        aggregation: 'none',
+        compression: 'none',
+        retry: DEFAULT_RETRY,
+        local: DEFAULT_LOCAL,
+        shardRate: { enabled: true, percent: 100 },
+      });
+    }
     const walk = (properties: Record<string, Record<string, unknown>>, path: string) => {
       for (const [name, field] of Object.entries(properties)) {
         expect(field.description, `${path}${name}`).toBeTruthy();

@@ -14,13 +14,7 @@ import { loadElementProperties } from './elementProperties.js';
 import { DataminerOptionsError } from './errors.js';
 import { FieldReader } from './FieldReader.js';
 import { Lookups } from './lookups.js';
-import {
-  type AlarmOptions,
-  DATAMINER_FOLDER_DEFAULTS,
-  type DataminerCsvOptions,
-  optionsSchema,
-  resolveOptions,
-} from './options.js';
+import { type AlarmOptions, DATAMINER_FOLDER_DEFAULTS, type DataminerCsvOptions, optionsSchema } from './options.js';
 import { createMapper } from './RowMappers.js';
 import { compileRecordValidator, recordSchema } from './recordSchemas.js';
 import { TimestampParser } from './timestamps.js';
@@ -90,8 +84,7 @@ export function folderKinds(options: DataminerCsvOptions): FolderKind[] {
   });
 }
 
-async function create(input: DataminerCsvOptions, context: PluginContext): Promise<Source> {
-  const options = resolveOptions(input);
+async function create(options: DataminerCsvOptions, context: PluginContext): Promise<Source> {
   const decoder = await createDataminerDecoder(options, context.baseDir);
   const root = resolve(context.baseDir, options.path);
   return createFolderSource(

@@ -1,7 +1,5 @@
 import { type FolderOptionDefaults, type FolderPluginOptions, folderOptionsProperties } from '@offloader/core';
-import { Ajv } from 'ajv';
 import { type DataminerKind, DEFAULT_COLUMNS, DEFAULT_DIRS, DEFAULT_DOCUMENT_TYPES, KINDS } from './columns.js';
-import { DataminerOptionsError } from './errors.js';
 
 /** Per-kind overrides: folder, name patterns, column order, route and DOCUMENT_TYPE. */
 export interface KindOptions {
@@ -287,19 +285,3 @@ export const optionsSchema = {
     },
   },
 } as const;
-
-let validate: ReturnType<Ajv['compile']> | undefined;
-
-/**
- * Validates and fills defaults like the registry does (idempotent), so `create()` also works when called
- * directly (tests, embedding). Throws naming every problem.
- */
-export function resolveOptions(input: unknown): DataminerCsvOptions {
-  validate ??= new Ajv({ allErrors: true, useDefaults: true, strict: false }).compile(optionsSchema);
-  const copy = structuredClone(input ?? {});
-  if (!validate(copy)) {
-    const problems = (validate.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message}`);
-    throw new DataminerOptionsError(`invalid dataminer-csv options: ${problems.join('; ')}`);
-  }
-  return copy as DataminerCsvOptions;
-}

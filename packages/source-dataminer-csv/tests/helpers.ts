@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { DecodedItem, DecodeNotice, FolderFile, ResumePoint } from '@offloader/core';
-import { createDataminerDecoder } from '../src/DataminerCsvSource.js';
+import { resolveOptions } from '@offloader/core';
+import { createDataminerDecoder, dataminerCsvSource } from '../src/DataminerCsvSource.js';
 import { type DataminerKind } from '../src/index.js';
-import { resolveOptions } from '../src/options.js';
 
 /** Committed sample offload files with the records they must give (`fixtures/dataminer/_expected`). */
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -20,7 +20,7 @@ export async function decodeFile(
   options: Record<string, unknown> = {},
   resume: ResumePoint = { line: 0, offset: 0 },
 ) {
-  const resolved = resolveOptions({ path: dirname(path), ...options });
+  const resolved = resolveOptions(dataminerCsvSource, { path: dirname(path), ...options });
   const decoder = await createDataminerDecoder(resolved, dirname(path));
   const info = await stat(path);
   const route = resolved[kind].route;

@@ -8,8 +8,9 @@ import {
   type Logger,
   type OffloadRecord,
   type RecordOutcome,
+  resolveOptions,
 } from '@offloader/core';
-import { type KinesisSink, type KinesisSinkOptions, kinesisSink, withDefaults } from '@offloader/sink-kinesis';
+import { type KinesisSink, type KinesisSinkOptions, kinesisSink } from '@offloader/sink-kinesis';
 
 /** A logger that keeps every line as JSON text, so tests can scan what would have been written. */
 export function memoryLogger(
@@ -54,7 +55,7 @@ export async function createTestSink(
   const logger = memoryLogger();
   const container = createPipelineContainer({ stateDir, logger, mode: { dryRun: setup.dryRun ?? false } });
   const context = createPluginContext(container, setup.id ?? 'kinesis-test', { baseDir: stateDir, stateDir });
-  const sink = (await kinesisSink.create(withDefaults(options), context)) as KinesisSink;
+  const sink = (await kinesisSink.create(resolveOptions(kinesisSink, options), context)) as KinesisSink;
   await sink.start();
   return { sink, services: coreServices(container), logLines: logger.lines, stateDir };
 }
