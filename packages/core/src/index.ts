@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 
+// Plugin contract
+/** Derives a plugin's options type from its `as const` JSON Schema: what the registry hands `create()`. */
+export type { FromSchema } from 'json-schema-to-ts';
 /** Re-exported so plugin classes get tsyringe's decorators after the metadata polyfill is loaded. */
 export { inject, injectable } from 'tsyringe';
-
 // Pipeline API
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
@@ -64,7 +66,6 @@ export type { HistogramValue, Labels, MetricDefinition, Metrics, MetricsSnapshot
 export { Metric, PromMetrics, SHARD_METRICS, UNKNOWN_SHARD } from './metrics.js';
 export type { PipelineOptions } from './pipeline.js';
 export { corePlugins, Pipeline } from './pipeline.js';
-// Plugin contract
 export type {
   BatchingPolicy,
   PluginContext,

@@ -1,23 +1,4 @@
-import { type FolderOptionDefaults, type FolderPluginOptions, folderOptionsProperties } from '@offloader/core';
-
-/** How a string `Data` is turned into payload bytes. */
-export type DataEncoding = 'auto' | 'base64' | 'json' | 'text';
-
-/** Which reader a file gets. */
-export type FileFormat = 'auto' | 'json' | 'jsonl';
-
-/** Options of the `custom` source, after validation and defaults. */
-export interface CustomSourceOptions extends FolderPluginOptions {
-  /** Folder the producer writes custom offload files into. */
-  path: string;
-  /** Streams a file may name (StreamName or StreamARN, exactly as written). Empty: only the route `custom`. */
-  allowedStreams: string[];
-  include: string[];
-  ignore: string[];
-  format: FileFormat;
-  dataEncoding: DataEncoding;
-  maxRecordBytes: number;
-}
+import { type FolderOptionDefaults, type FromSchema, folderOptionsProperties } from '@offloader/core';
 
 /** Producers of custom files expect them archived; settle 2 s, poll 1 s. */
 export const CUSTOM_FOLDER_DEFAULTS: FolderOptionDefaults = {
@@ -95,3 +76,12 @@ export const customSourceOptionsSchema = {
     ...folderOptionsProperties(CUSTOM_FOLDER_DEFAULTS),
   },
 } as const;
+
+/** Options of the `custom` source as `create()` receives them: validated, every default filled. */
+export type CustomSourceOptions = FromSchema<typeof customSourceOptionsSchema>;
+
+/** How a string `Data` is turned into payload bytes. */
+export type DataEncoding = CustomSourceOptions['dataEncoding'];
+
+/** Which reader a file gets. */
+export type FileFormat = CustomSourceOptions['format'];

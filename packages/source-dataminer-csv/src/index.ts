@@ -1,8 +1,4 @@
-import type { PluginDefinition } from '@offloader/core';
-import { dataminerCsvSource } from './DataminerCsvSource.js';
-
 export { type DataminerKind, KINDS } from './columns.js';
-export { dataminerCsvSource } from './DataminerCsvSource.js';
 export { DataminerOptionsError } from './errors.js';
 export {
   type AlarmOptions,
@@ -12,6 +8,4 @@ export {
   type LookupOptions,
   optionsSchema,
 } from './options.js';
-
-/** Every plugin of this package, for `registry.registerAll(plugins)`. */
-export const plugins: PluginDefinition[] = [dataminerCsvSource as unknown as PluginDefinition];
+export { dataminerCsvSource, plugins } from './plugin.js';

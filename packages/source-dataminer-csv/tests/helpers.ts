@@ -3,8 +3,9 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { DecodedItem, DecodeNotice, FolderFile, ResumePoint } from '@offloader/core';
 import { resolveOptions } from '@offloader/core';
-import { createDataminerDecoder, dataminerCsvSource } from '../src/DataminerCsvSource.js';
+import { createDataminerDecoder } from '../src/createDecoder.js';
 import { type DataminerKind } from '../src/index.js';
+import { dataminerCsvSource } from '../src/plugin.js';
 
 /** Committed sample offload files with the records they must give (`fixtures/dataminer/_expected`). */
 const FIXTURES = join(import.meta.dirname, 'fixtures');
