@@ -57,6 +57,7 @@ const PUBLIC_API: Record<string, string[]> = {
   '@offloader/sink-kinesis': [
     'KinesisLimits',
     'KinesisSink',
+    'KinesisTokens',
     'LocalServerError',
     'RoutePausedError',
     'USER_RECORDS_PUT',

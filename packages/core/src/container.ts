@@ -22,16 +22,19 @@ export interface PipelineServices {
   clock?: Clock;
   events?: Partial<EventLogOptions>;
   mode?: Partial<RunMode>;
-  /** The parsed pipeline definition, when there is one. */
-  config?: unknown;
 }
 
 /**
  * One child container per pipeline: every core service is a fresh instance bound to the pipeline's state
- * folder, so two pipelines (or two tests) in one process never share metrics, events or checkpoints.
+ * folder, so two pipelines (or two tests) in one process never share metrics, events or checkpoints. A service
+ * already registered in `parent` (an integrator's clock, metrics, event log, logger) is used instead.
  */
 export function createPipelineContainer(services: PipelineServices, parent: DependencyContainer = rootContainer) {
   const child = parent.createChildContainer();
+  const provide = (token: symbol, make: () => unknown) => {
+    if (parent !== rootContainer && parent.isRegistered(token, true)) return;
+    child.register(token, { useValue: make() });
+  };
   const mode: RunMode = { once: false, dryRun: false, ...services.mode };
   const clock = services.clock ?? systemClock;
   // A dry run starts from no checkpoint at all: it previews every file present, whatever was delivered before.
@@ -43,24 +46,39 @@ export function createPipelineContainer(services: PipelineServices, parent: Depe
     ...services.events,
     file: mode.dryRun ? undefined : (services.events?.file ?? join(services.stateDir, 'events.jsonl')),
   };
-  child.register(Tokens.Logger, { useValue: services.logger ?? silentLogger() });
-  child.register(Tokens.Clock, { useValue: clock });
-  child.register(Tokens.Metrics, { useValue: new PromMetrics() });
-  child.register(Tokens.Events, { useValue: new EventLog(eventOptions, clock) });
-  child.register(Tokens.Checkpoints, { useValue: checkpoints });
+  provide(Tokens.Logger, () => services.logger ?? silentLogger());
+  provide(Tokens.Clock, () => clock);
+  const effectiveClock = child.resolve<Clock>(Tokens.Clock);
+  provide(Tokens.Metrics, () => new PromMetrics());
+  provide(Tokens.Events, () => new EventLog(eventOptions, effectiveClock));
+  provide(Tokens.Checkpoints, () => checkpoints);
   child.register(Tokens.RunMode, { useValue: mode });
-  child.register(Tokens.Config, { useValue: services.config ?? {} });
   return child;
 }
 
-/** Builds the context a plugin factory receives; `stateDir` is `<state>/<id>`. */
+/**
+ * Builds the context a plugin factory receives, with a child container of its own holding the instance's id,
+ * options, logger (bound to the id), state folder (`<state>/<id>`) and base folder; the pipeline services are
+ * inherited. Collaborators a plugin registers there stay private to the instance.
+ */
 export function createPluginContext(
-  container: DependencyContainer,
+  pipelineContainer: DependencyContainer,
   id: string,
-  options: { baseDir: string; stateDir: string },
+  options: { baseDir: string; stateDir: string; options?: unknown },
 ): PluginContext {
+  const container = pipelineContainer.createChildContainer();
   const mode = container.resolve<RunMode>(Tokens.RunMode);
   const pluginStateDir = join(options.stateDir, id.replace(/[^A-Za-z0-9_.-]/g, '_'));
+  container.register(Tokens.PluginId, { useValue: id });
+  container.register(Tokens.PluginOptions, { useValue: options.options ?? {} });
+  container.register(Tokens.PluginLogger, { useValue: container.resolve<Logger>(Tokens.Logger).child({ plugin: id }) });
+  container.register(Tokens.PluginBaseDir, { useValue: options.baseDir });
+  container.register(Tokens.PluginStateDir, {
+    useFactory: () => {
+      mkdirSync(pluginStateDir, { recursive: true });
+      return pluginStateDir;
+    },
+  });
   return {
     container,
     id,

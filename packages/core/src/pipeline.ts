@@ -23,6 +23,12 @@ export interface PipelineOptions extends RunnerOptions {
   dryRun?: boolean;
   dryRunOutput?: Writable;
   logger?: Logger;
+  /**
+   * Parent of the pipeline's container. Register a token in it before `build` to override that service:
+   * `Tokens.Clock`, `Tokens.Metrics`, `Tokens.Events`, `Tokens.Logger`, `Tokens.Checkpoints`, or anything a
+   * plugin resolves (e.g. the kinesis sink's `KinesisTokens.Credentials`).
+   */
+  container?: DependencyContainer;
 }
 
 /** A pipeline built from a definition: plugins created in one child container, ready to `run()`. */
@@ -77,18 +83,24 @@ export class Pipeline {
     const { definition } = loaded;
     const dryRun = options.dryRun ?? false;
     const logger = options.logger ?? createLogger(definition.log);
-    const container = createPipelineContainer({
-      stateDir: loaded.stateDir,
-      logger,
-      events: definition.events,
-      mode: { once: options.once ?? false, dryRun },
-      config: definition,
-    });
+    const container = createPipelineContainer(
+      {
+        stateDir: loaded.stateDir,
+        logger,
+        events: definition.events,
+        mode: { once: options.once ?? false, dryRun },
+      },
+      options.container,
+    );
     const create = async <T>(
       kind: 'source' | 'transformer' | 'sink',
       use: { type: string; id: string; options: object },
     ) => {
-      const context = createPluginContext(container, use.id, { baseDir: loaded.baseDir, stateDir: loaded.stateDir });
+      const context = createPluginContext(container, use.id, {
+        baseDir: loaded.baseDir,
+        stateDir: loaded.stateDir,
+        options: use.options,
+      });
       try {
         const instance = (await registry.get(kind, use.type).create(use.options, context)) as T;
         return { id: use.id, type: use.type, instance } satisfies Part<T>;

@@ -22,7 +22,7 @@ import {
   type Sink,
 } from '@offloader/core';
 import { AimdConcurrency } from './aimd.js';
-import { callDeadlineMs, createKinesisClient, sendPutRecords } from './client.js';
+import { callDeadlineMs, createKinesisClient, type KinesisClientOptions, sendPutRecords } from './client.js';
 import { SecretRedactor } from './errors.js';
 import { KplAggregator } from './kpl.js';
 import {
@@ -42,6 +42,7 @@ import { compilePartitionKey, type PartitionKeyFunction } from './partitionKeys.
 import { ShardPacer } from './shardPacer.js';
 import { openShardRanges, ShardMap } from './shardRanges.js';
 import { StreamHealth } from './streamHealth.js';
+import { KinesisTokens } from './tokens.js';
 
 /** Metric of user records inside KPL aggregates (records_put_total counts Kinesis records, like CloudWatch). */
 export const USER_RECORDS_PUT = 'user_records_put_total';
@@ -69,6 +70,7 @@ export class KinesisSink implements Sink {
   private readonly dryRun: boolean;
   private client?: KinesisClient;
   private resolvedRegion?: string;
+  private readonly credentialsProvider?: KinesisClientOptions['credentialsProvider'];
   private writer?: PutRecordsWriter;
   private shards?: ShardMap;
   private local?: LocalKinesis;
@@ -85,6 +87,9 @@ export class KinesisSink implements Sink {
     this.events = services.events;
     this.clock = services.clock;
     this.dryRun = context.mode.dryRun;
+    if (context.container.isRegistered(KinesisTokens.Credentials, true)) {
+      this.credentialsProvider = context.container.resolve(KinesisTokens.Credentials);
+    }
     if (options.aggregation === 'none' && options.maxBatchRecords > KinesisLimits.maxRecordsPerRequest) {
       throw new PluginError(
         'PLUGIN_OPTIONS_INVALID',
@@ -368,6 +373,7 @@ export class KinesisSink implements Sink {
       endpoint,
       port: this.options.port,
       credentials,
+      credentialsProvider: this.credentialsProvider,
       proxy: this.options.proxy,
       bypassProxy: this.options.bypassProxy || this.options.endpoint === 'local',
       maxSockets: this.options.maxInFlight,

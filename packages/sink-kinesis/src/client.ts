@@ -1,6 +1,12 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { KinesisClient, PutRecordsCommand, type PutRecordsInput, type PutRecordsOutput } from '@aws-sdk/client-kinesis';
+import {
+  KinesisClient,
+  type KinesisClientConfig,
+  PutRecordsCommand,
+  type PutRecordsInput,
+  type PutRecordsOutput,
+} from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
@@ -17,6 +23,8 @@ export interface KinesisClientOptions {
   port?: number;
   /** Static credentials; absent: the AWS default provider chain. */
   credentials?: StaticCredentials;
+  /** Credentials provider used when `credentials` is absent (an integrator's); absent too: the default chain. */
+  credentialsProvider?: KinesisClientConfig['credentials'];
   /** Proxy URL; absent: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
   proxy?: string;
   /** Connect directly whatever `proxy` and the environment say. */
@@ -119,7 +127,7 @@ export function createKinesisClient(options: KinesisClientOptions): KinesisClien
           secretAccessKey: options.credentials.secretAccessKey,
           sessionToken: options.credentials.sessionToken,
         }
-      : undefined,
+      : options.credentialsProvider,
     maxAttempts: 1,
     requestHandler: new NodeHttpHandler({
       httpAgent,

@@ -12,3 +12,4 @@ export {
 } from './options.js';
 export { kinesisSink, plugins } from './plugin.js';
 export { type TailOptions, type TailRecord, tailStream } from './tail.js';
+export { KinesisTokens } from './tokens.js';

@@ -1,8 +1,10 @@
+import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestSink, startLocalKinesis, trendRecords, writeAll } from '@offloader/testkit';
+import { container as rootContainer } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
-import { tailStream } from '../src/index.js';
+import { KinesisTokens, tailStream } from '../src/index.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../src/local/index.js';
 
 describe('endpoint: local', () => {
@@ -121,5 +123,29 @@ describe('endpoint: local', () => {
       count++;
     await local.close();
     expect(count).toBe(0);
+  });
+
+  it('signs with the credentials provider an integrator registered (KinesisTokens.Credentials) when options give none', async () => {
+    const local = await startLocalKinesis({ streams: [{ name: 'provided', shards: 1 }] });
+    const parent = rootContainer.createChildContainer();
+    let calls = 0;
+    parent.register(KinesisTokens.Credentials, {
+      useValue: async () => {
+        calls += 1;
+        return { ...LOCAL_CREDENTIALS };
+      },
+    });
+    const { sink } = await createTestSink(
+      { endpoint: local.endpoint, region: LOCAL_REGION, streams: { data: 'provided' } },
+      { parent },
+    );
+    try {
+      const outcomes = await writeAll(sink, trendRecords(10));
+      expect(outcomes.every((o) => o.status === 'delivered')).toBe(true);
+      expect(calls).toBeGreaterThanOrEqual(1);
+    } finally {
+      await sink.stop();
+      await local.close();
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   resolveOptions,
 } from '@offloader/core';
 import { type KinesisSink, type KinesisSinkOptions, kinesisSink } from '@offloader/sink-kinesis';
+import type { DependencyContainer } from 'tsyringe';
 
 /** A logger that keeps every line as JSON text, so tests can scan what would have been written. */
 export function memoryLogger(
@@ -49,11 +50,14 @@ export interface TestSink {
  */
 export async function createTestSink(
   options: Partial<KinesisSinkOptions>,
-  setup: { stateDir?: string; id?: string; dryRun?: boolean } = {},
+  setup: { stateDir?: string; id?: string; dryRun?: boolean; parent?: DependencyContainer } = {},
 ): Promise<TestSink> {
   const stateDir = setup.stateDir ?? mkdtempSync(join(tmpdir(), 'offloader-kinesis-'));
   const logger = memoryLogger();
-  const container = createPipelineContainer({ stateDir, logger, mode: { dryRun: setup.dryRun ?? false } });
+  const container = createPipelineContainer(
+    { stateDir, logger, mode: { dryRun: setup.dryRun ?? false } },
+    setup.parent,
+  );
   const context = createPluginContext(container, setup.id ?? 'kinesis-test', { baseDir: stateDir, stateDir });
   const sink = (await kinesisSink.create(resolveOptions(kinesisSink, options), context)) as KinesisSink;
   await sink.start();
