@@ -85,7 +85,8 @@ export type { BatchAck, OffloadRecord, RecordOrigin, RecordOutcome } from './rec
 export { payloadOf, summariseOutcomes } from './record.js';
 export type { OptionsProblem } from './registry.js';
 export { PluginRegistry, resolveOptions } from './registry.js';
-export type { QueueState, RunnerOptions, RunSummary, SourceSummary } from './runner.js';
+export type { QueueState, RunnerOptions } from './runner.js';
 export { PipelineRunner } from './runner.js';
+export type { RunSummary, SourceSummary } from './runSummary.js';
 export { NullSink } from './sinks/stdout.js';
 export { Tokens } from './tokens.js';

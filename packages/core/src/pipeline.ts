@@ -9,7 +9,8 @@ import { createHealthProbe } from './healthProbe.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PluginDefinition, Sink, Source, Transformer } from './plugin.js';
 import { PluginRegistry } from './registry.js';
-import { type Part, PipelineRunner, type RunnerOptions, type RunSummary } from './runner.js';
+import { type Part, PipelineRunner, type RunnerOptions } from './runner.js';
+import type { RunSummary } from './runSummary.js';
 import { JsonLinesSink, nullSink, stdoutSink } from './sinks/stdout.js';
 import { lockStateFolder } from './stateLock.js';
 

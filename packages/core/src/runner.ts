@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import { Metric, type Metrics, SOURCE_METRICS } from './metrics.js';
 import type { Sink, Source, SourceBatch, Transformer } from './plugin.js';
 import { type OffloadRecord, payloadOf, type RecordOutcome, summariseOutcomes } from './record.js';
+import { type RunSummary, summariseRun } from './runSummary.js';
 
 export interface Part<T> {
   id: string;
@@ -30,26 +31,6 @@ export interface RunnerOptions {
   maxBufferedRecords?: number;
   /** After a stop signal, how long in-flight work may take before writes are aborted. */
   drainTimeoutMs?: number;
-}
-
-export interface SourceSummary {
-  recordsIn: number;
-  delivered: number;
-  filtered: number;
-  rejected: number;
-  failed: number;
-}
-
-export interface RunSummary {
-  name: string;
-  startedAt: string;
-  durationMs: number;
-  stoppedBy: 'end-of-input' | 'signal' | 'error';
-  sources: Record<string, SourceSummary>;
-  /** Fatal plugin errors, already attributed (`plugin (stage): message`). */
-  errors: string[];
-  /** True when nothing failed: no fatal error and every record delivered, filtered or rejected. */
-  ok: boolean;
 }
 
 /** Queue figures, for tests and the status page. */
@@ -142,7 +123,13 @@ export class PipelineRunner {
     for (const part of startedParts.reverse()) {
       await this.call(part, 'stop', () => part.instance.stop?.()).catch((error) => this.fail(error));
     }
-    const summary = await this.summarise(started, stoppedBy);
+    const summary = await summariseRun(this.services.metrics, {
+      name: this.name,
+      sourceIds: this.parts.sources.map((source) => source.id),
+      errors: this.errors,
+      started,
+      stoppedBy,
+    });
     events.emit({
       severity: summary.ok ? 'info' : 'error',
       source: 'pipeline',
@@ -338,33 +325,6 @@ export class PipelineRunner {
       message: text,
       file: attributed.file,
     });
-  }
-
-  private async summarise(started: number, stoppedBy: RunSummary['stoppedBy']): Promise<RunSummary> {
-    const { metrics } = this.services;
-    const sources: Record<string, SourceSummary> = {};
-    let failed = 0;
-    for (const source of this.parts.sources) {
-      const labels = { source: source.id };
-      const row: SourceSummary = {
-        recordsIn: await metrics.value(Metric.recordsIn, labels),
-        delivered: await metrics.value(Metric.recordsDelivered, labels),
-        filtered: await metrics.value(Metric.recordsFiltered, labels),
-        rejected: await metrics.value(Metric.recordsRejected, labels),
-        failed: await metrics.value(Metric.recordsFailed, labels),
-      };
-      failed += row.failed + (row.recordsIn - row.delivered - row.filtered - row.rejected - row.failed);
-      sources[source.id] = row;
-    }
-    return {
-      name: this.name,
-      startedAt: new Date(started).toISOString(),
-      durationMs: Date.now() - started,
-      stoppedBy,
-      sources,
-      errors: [...this.errors],
-      ok: this.errors.length === 0 && failed === 0,
-    };
   }
 }
 

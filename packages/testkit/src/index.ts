@@ -5,14 +5,7 @@ export {
   type LocalStreamSpec,
   startLocalKinesis,
 } from '@offloader/sink-kinesis/local';
-export {
-  DEFAULT_FAULT_SEED,
-  type FaultCounters,
-  type FaultProxy,
-  type FaultProxyOptions,
-  type FaultSettings,
-  faultSeedFromEnv,
-  seededRandom,
-  startFaultProxy,
-} from './faultProxy.js';
+export { startFaultProxy } from './faultProxy.js';
+export type { FaultCounters, FaultProxy, FaultProxyOptions, FaultSettings } from './faultTypes.js';
+export { DEFAULT_FAULT_SEED, faultSeedFromEnv, seededRandom } from './seed.js';
 export { createTestSink, memoryLogger, type TestSink, trendRecords, writeAll } from './harness.js';
