@@ -6,6 +6,7 @@ import {
   coreServices,
   createPipelineContainer,
   createPluginContext,
+  resolveOptions,
   type Source,
   type SourceBatch,
   summariseOutcomes,
@@ -37,7 +38,9 @@ async function makeSource(
   const stateDir = join(root, '..', `${root.split('/').pop()}-state`);
   const container = createPipelineContainer({ stateDir, mode: { once: true, dryRun: false, ...mode } });
   const context = createPluginContext(container, 'dm', { baseDir: root, stateDir });
-  const source = (await dataminerCsvSource.create({ path: '.', ...options } as never, context)) as Source;
+  // Options go through the one gate, as a pipeline's do: validated, every default filled.
+  const complete = resolveOptions(dataminerCsvSource, { path: '.', ...options });
+  const source = (await dataminerCsvSource.create(complete, context)) as Source;
   return { source, services: coreServices(container) };
 }
 
