@@ -17,7 +17,6 @@ async function createIdleSources(loaded: LoadedPipeline, registry: PluginRegistr
   const container = createPipelineContainer({
     stateDir: loaded.stateDir,
     mode: { once: true, dryRun: false },
-    config: loaded.definition,
   });
   const sources: Source[] = [];
   for (const use of uses) {

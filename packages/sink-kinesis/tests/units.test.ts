@@ -192,6 +192,7 @@ describe('options schema', () => {
       expect(result.options).toEqual({
         port: 443,
         streams: { data: 'x' },
+        drop: [],
         bypassProxy: false,
         partitionKey: DEFAULT_PARTITION_KEY,
         maxInFlight: 4,

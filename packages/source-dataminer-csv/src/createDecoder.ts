@@ -75,4 +75,3 @@ export function folderKinds(options: DataminerCsvOptions): FolderKind[] {
     return { route, dir, include, ignore };
   });
 }
-

@@ -7,5 +7,5 @@ export {
 } from '@offloader/sink-kinesis/local';
 export { startFaultProxy } from './faultProxy.js';
 export type { FaultCounters, FaultProxy, FaultProxyOptions, FaultSettings } from './faultTypes.js';
-export { DEFAULT_FAULT_SEED, faultSeedFromEnv, seededRandom } from './seed.js';
 export { createTestSink, memoryLogger, type TestSink, trendRecords, writeAll } from './harness.js';
+export { DEFAULT_FAULT_SEED, faultSeedFromEnv, seededRandom } from './seed.js';
