@@ -1,76 +1,16 @@
+import type { FromSchema } from '@offloader/core';
 import { KinesisLimits, MIB } from './limits.js';
-
-/** Static credentials from the pipeline file (usually `${ENV}` references). */
-export interface StaticCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-export interface RetryOptions {
-  /** Attempts per record before its outcome is `failed`; 0 = no limit. */
-  maxAttempts: number;
-  /** Time one write may spend retrying before the rest is `failed`; 0 = no limit. */
-  maxElapsedMs: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-export interface LocalServerOptions {
-  host: string;
-  /** 0 = any free port. */
-  port: number;
-  shards: number;
-  /** Keep the data in memory only (no `offloader tail` after the run). */
-  inMemory: boolean;
-}
-
-/** Validated, defaulted options of the `kinesis` sink (the registry applies the schema defaults). */
-export interface KinesisSinkOptions {
-  region?: string;
-  endpoint?: string;
-  port: number;
-  streams: Record<string, string>;
-  defaultStream?: string;
-  /** Routes whose records (without a stream of their own) are discarded on purpose. */
-  drop: string[];
-  credentials?: StaticCredentials;
-  proxy?: string;
-  bypassProxy: boolean;
-  partitionKey: string;
-  maxInFlight: number;
-  maxBatchRecords: number;
-  maxBatchBytes: number;
-  lingerMs: number;
-  maxRecordBytes: number;
-  maxRequestBytes: number;
-  retry: RetryOptions;
-  pauseOnErrorMs: number;
-  requestTimeoutMs: number;
-  connectTimeoutMs: number;
-  aggregation: 'none' | 'kpl';
-  compression: 'none' | 'gzip';
-  local: LocalServerOptions;
-  shardRate: ShardRateOptions;
-}
-
-/** Per-shard pacing: send no faster than a shard accepts, instead of learning it from throttling. */
-export interface ShardRateOptions {
-  enabled: boolean;
-  /** Percent of the per-shard quota (1,000 records/s and 1 MiB/s) to aim at. */
-  percent: number;
-}
 
 export const DEFAULT_PARTITION_KEY = '{DMAID}/{EID}/{PID}';
 
-export const DEFAULT_RETRY: RetryOptions = {
+export const DEFAULT_RETRY = {
   maxAttempts: 0,
   maxElapsedMs: 300_000,
   baseDelayMs: 100,
   maxDelayMs: 10_000,
 };
 
-export const DEFAULT_LOCAL: LocalServerOptions = { host: '127.0.0.1', port: 0, shards: 2, inMemory: false };
+export const DEFAULT_LOCAL = { host: '127.0.0.1', port: 0, shards: 2, inMemory: false };
 
 /** JSON Schema (draft-07) of the options; description, default and examples on every field. */
 export const kinesisSinkOptionsSchema = {
@@ -352,3 +292,18 @@ export const kinesisSinkOptionsSchema = {
     },
   },
 } as const;
+
+/** Options of the `kinesis` sink as `create()` receives them: validated, every default filled (by the registry). */
+export type KinesisSinkOptions = FromSchema<typeof kinesisSinkOptionsSchema>;
+
+/** Static credentials from the pipeline file (usually `${ENV}` references). */
+export type StaticCredentials = NonNullable<KinesisSinkOptions['credentials']>;
+
+/** Attempts and backoff of the records a PutRecords call failed. */
+export type RetryOptions = KinesisSinkOptions['retry'];
+
+/** The embedded Kinesis-API server of `endpoint: local`. */
+export type LocalServerOptions = KinesisSinkOptions['local'];
+
+/** Per-shard pacing: send no faster than a shard accepts, instead of learning it from throttling. */
+export type ShardRateOptions = KinesisSinkOptions['shardRate'];

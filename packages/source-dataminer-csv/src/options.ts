@@ -1,56 +1,5 @@
-import { type FolderOptionDefaults, type FolderPluginOptions, folderOptionsProperties } from '@offloader/core';
+import { type FolderOptionDefaults, type FromSchema, folderOptionsProperties } from '@offloader/core';
 import { type DataminerKind, DEFAULT_COLUMNS, DEFAULT_DIRS, DEFAULT_DOCUMENT_TYPES, KINDS } from './columns.js';
-
-/** Per-kind overrides: folder, name patterns, column order, route and DOCUMENT_TYPE. */
-export interface KindOptions {
-  dir: string;
-  include: string[];
-  ignore: string[];
-  columns: string[];
-  route: string;
-  documentType: string;
-  extraFields: Record<string, unknown>;
-}
-
-export interface AlarmOptions extends KindOptions {
-  infoEvents: 'keep' | 'drop' | 'route';
-  infoRoute: string;
-  infoDocumentType: string;
-  mergeOverflowInto: string;
-  rcaLevelNull: -1 | null;
-  creationTimeFallback: 'toa' | 'null';
-}
-
-export interface DialectOptions {
-  delimiter: string;
-  quote: 'none' | '"';
-  backslashEscapes: boolean;
-  hasHeader: boolean;
-  nullTokens: string[];
-}
-
-export interface LookupOptions {
-  enum: Record<string, string>;
-  istatus: Record<string, string>;
-  overrides: Record<string, Record<string, string>>;
-  unknownText: string;
-  unknownIstatusText: string;
-}
-
-/** Options of the `dataminer-csv` source, after the registry validated them and filled defaults. */
-export interface DataminerCsvOptions extends FolderPluginOptions {
-  path: string;
-  kinds: DataminerKind[];
-  data: KindOptions;
-  dataavg: KindOptions;
-  alarm: AlarmOptions;
-  encoding: 'utf8' | 'utf16le' | 'latin1' | 'win1252';
-  dialect: DialectOptions;
-  sourceTimeZone: string;
-  lookups: LookupOptions;
-  elementProperties?: string;
-  extraFields: Record<string, unknown>;
-}
 
 /** Spec defaults (§1, §8): poll 10 s, settle 5 s, delete after delivery, failures to `<path>/Failed`. */
 export const DATAMINER_FOLDER_DEFAULTS: FolderOptionDefaults = {
@@ -61,15 +10,17 @@ export const DATAMINER_FOLDER_DEFAULTS: FolderOptionDefaults = {
   quarantineDir: 'Failed',
 };
 
-const patterns = (description: string, fallback: string[]) => ({
-  type: 'array',
-  items: { type: 'string', minLength: 1 },
-  description,
-  default: fallback,
-  examples: [fallback],
-});
+const patterns = (description: string, fallback: string[]) =>
+  ({
+    type: 'array',
+    items: { type: 'string', minLength: 1 },
+    description,
+    default: fallback,
+    examples: [fallback],
+  }) as const;
 
-function kindSchema(kind: DataminerKind, extra: Record<string, unknown> = {}) {
+// biome-ignore lint/complexity/noBannedTypes: no extra properties is the common case
+function kindSchema<const Extra extends object = {}>(kind: DataminerKind, extra?: Extra) {
   return {
     type: 'object',
     additionalProperties: false,
@@ -112,19 +63,20 @@ function kindSchema(kind: DataminerKind, extra: Record<string, unknown> = {}) {
         default: {},
         examples: [{ SITE: 'Brussels' }],
       },
-      ...extra,
+      ...(extra as Extra),
     },
-  };
+  } as const;
 }
 
-const idMap = (description: string, example: Record<string, string>) => ({
-  type: 'object',
-  propertyNames: { pattern: '^-?[0-9]+$' },
-  additionalProperties: { type: 'string' },
-  description,
-  default: {},
-  examples: [example],
-});
+const idMap = (description: string, example: Record<string, string>) =>
+  ({
+    type: 'object',
+    propertyNames: { pattern: '^-?[0-9]+$' },
+    additionalProperties: { type: 'string' },
+    description,
+    default: {},
+    examples: [example],
+  }) as const;
 
 /** JSON Schema (draft-07) of the options; drives validation, defaults and the generated reference. */
 export const optionsSchema = {
@@ -285,3 +237,16 @@ export const optionsSchema = {
     },
   },
 } as const;
+
+/** Options of the `dataminer-csv` source as `create()` receives them: validated, every default filled. */
+export type DataminerCsvOptions = FromSchema<typeof optionsSchema>;
+
+/** Per-kind overrides: folder, name patterns, column order, route and DOCUMENT_TYPE. */
+export type KindOptions = DataminerCsvOptions['data'];
+
+/** Alarm files: the per-kind overrides and how info events, overflowing rows and empty fields are read. */
+export type AlarmOptions = DataminerCsvOptions['alarm'];
+
+export type DialectOptions = DataminerCsvOptions['dialect'];
+
+export type LookupOptions = DataminerCsvOptions['lookups'];
