@@ -39,6 +39,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'folderSettingsFrom',
     'inject',
     'injectable',
+    'instanceCachingFactory',
     'loadPipelineFile',
     'parsePipeline',
     'payloadOf',

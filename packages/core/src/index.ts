@@ -4,7 +4,7 @@ import 'reflect-metadata';
 /** Derives a plugin's options type from its `as const` JSON Schema: what the registry hands `create()`. */
 export type { FromSchema } from 'json-schema-to-ts';
 /** Re-exported so plugin classes get tsyringe's decorators after the metadata polyfill is loaded. */
-export { inject, injectable } from 'tsyringe';
+export { type DependencyContainer, inject, injectable, instanceCachingFactory } from 'tsyringe';
 // Pipeline API
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';

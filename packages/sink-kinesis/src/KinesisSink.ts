@@ -1,33 +1,27 @@
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   type BatchingPolicy,
-  type Clock,
-  coreServices,
   DeliveryError,
   type EventLog,
   type HealthCondition,
-  type Logger,
+  inject,
+  injectable,
   Metric,
   type Metrics,
-  OffloaderError,
   type OffloadRecord,
-  type PluginContext,
   PluginError,
   payloadOf,
   type RecordOutcome,
   RecordRejectedError,
-  SHARD_METRICS,
+  type RunMode,
   type Sink,
+  Tokens,
 } from '@offloader/core';
-import { AimdConcurrency } from './aimd.js';
-import { callDeadlineMs, createKinesisClient, type KinesisClientOptions, sendPutRecords } from './client.js';
-import { SecretRedactor } from './errors.js';
+import type { AimdConcurrency } from './aimd.js';
+import type { KinesisConnection } from './connection.js';
 import { KplAggregator } from './kpl.js';
 import {
   type EffectiveLimits,
-  effectiveLimits,
   explicitHashKeyProblem,
   KinesisLimits,
   partitionKeyProblem,
@@ -35,12 +29,9 @@ import {
   recordSizeProblem,
   utf8Bytes,
 } from './limits.js';
-import type { LocalKinesis } from './local/localKinesis.js';
 import type { KinesisSinkOptions } from './options.js';
-import { type EntryResult, type PutEntry, PutRecordsWriter } from './PutRecordsWriter.js';
+import type { EntryResult, PutEntry } from './PutRecordsWriter.js';
 import { compilePartitionKey, type PartitionKeyFunction } from './partitionKeys.js';
-import { ShardPacer } from './shardPacer.js';
-import { openShardRanges, ShardMap } from './shardRanges.js';
 import { StreamHealth } from './streamHealth.js';
 import { KinesisTokens } from './tokens.js';
 
@@ -56,60 +47,33 @@ interface PlannedEntry extends PutEntry {
  * The `kinesis` sink: routes records to streams, assigns partition keys, enforces the Kinesis limits before
  * anything is sent, and delivers with PutRecords through {@link PutRecordsWriter}.
  */
+@injectable()
 export class KinesisSink implements Sink {
   readonly batching: BatchingPolicy;
-  private readonly limits: EffectiveLimits;
   private readonly partitionKeyOf: PartitionKeyFunction;
-  private readonly concurrency: AimdConcurrency;
-  private readonly streamHealth: StreamHealth;
-  private readonly redactor: SecretRedactor;
-  private readonly logger: Logger;
-  private readonly metrics: Metrics;
-  private readonly events: EventLog;
-  private readonly clock: Clock;
   private readonly dryRun: boolean;
-  private client?: KinesisClient;
-  private resolvedRegion?: string;
-  private readonly credentialsProvider?: KinesisClientOptions['credentialsProvider'];
-  private writer?: PutRecordsWriter;
-  private shards?: ShardMap;
-  private local?: LocalKinesis;
-  /** Streams the embedded server has (configured ones at start, others created on first use). */
-  private readonly localStreams = new Set<string>();
 
   constructor(
-    private readonly options: KinesisSinkOptions,
-    private readonly context: PluginContext,
+    @inject(Tokens.PluginOptions) private readonly options: KinesisSinkOptions,
+    @inject(Tokens.PluginId) private readonly id: string,
+    @inject(Tokens.RunMode) mode: RunMode,
+    @inject(Tokens.Metrics) private readonly metrics: Metrics,
+    @inject(Tokens.Events) private readonly events: EventLog,
+    @inject(KinesisTokens.Limits) private readonly limits: EffectiveLimits,
+    @inject(KinesisTokens.Concurrency) private readonly concurrency: AimdConcurrency,
+    @inject(StreamHealth) private readonly streamHealth: StreamHealth,
+    @inject(KinesisTokens.Connection) private readonly connection: KinesisConnection,
   ) {
-    const services = coreServices(context.container);
-    this.logger = services.logger.child({ sink: context.id });
-    this.metrics = services.metrics;
-    this.events = services.events;
-    this.clock = services.clock;
-    this.dryRun = context.mode.dryRun;
-    if (context.container.isRegistered(KinesisTokens.Credentials, true)) {
-      this.credentialsProvider = context.container.resolve(KinesisTokens.Credentials);
-    }
+    this.dryRun = mode.dryRun;
     if (options.aggregation === 'none' && options.maxBatchRecords > KinesisLimits.maxRecordsPerRequest) {
       throw new PluginError(
         'PLUGIN_OPTIONS_INVALID',
-        `kinesis sink ${context.id}: maxBatchRecords ${options.maxBatchRecords} is more than the ` +
+        `kinesis sink ${id}: maxBatchRecords ${options.maxBatchRecords} is more than the ` +
           `${KinesisLimits.maxRecordsPerRequest} records PutRecords takes; only aggregation: kpl packs more per write`,
         { field: 'maxBatchRecords' },
       );
     }
-    this.limits = effectiveLimits({ maxRecordBytes: options.maxRecordBytes, maxRequestBytes: options.maxRequestBytes });
     this.partitionKeyOf = compilePartitionKey(options.partitionKey);
-    const credentials = options.credentials;
-    this.redactor = new SecretRedactor([
-      credentials?.accessKeyId,
-      credentials?.secretAccessKey,
-      credentials?.sessionToken,
-    ]);
-    this.concurrency = new AimdConcurrency(options.maxInFlight, (limit) =>
-      this.metrics.set(Metric.concurrency, { sink: context.id }, limit),
-    );
-    this.streamHealth = new StreamHealth(context.id, this.events, this.logger, this.clock, options.pauseOnErrorMs);
     this.batching = {
       maxRecords: options.maxBatchRecords,
       maxBytes: Math.min(options.maxBatchBytes, this.limits.maxRequestBytes),
@@ -117,14 +81,13 @@ export class KinesisSink implements Sink {
       sizeOf: (record) => payloadOf(record).length + utf8Bytes(record.partitionKey ?? ''),
       keyOf: (record) => record.stream ?? this.streamForRoute(record.route) ?? `unmapped:${record.route}`,
     };
-    if (options.endpoint !== 'local') this.connect(options.endpoint, options.region, credentials);
   }
 
   async start(): Promise<void> {
-    if (this.options.endpoint === 'local' && !this.local) await this.startLocal();
+    await this.connection.start(this.configuredStreams());
     // Per-stream series exist from the start at 0; each shard's series once the first write lists the shards
     // (listing here would put a ListShards call in front of the first write whenever the network is down).
-    this.metrics.set(Metric.concurrency, { sink: this.context.id }, this.concurrency.current());
+    this.metrics.set(Metric.concurrency, { sink: this.id }, this.concurrency.current());
     for (const stream of this.configuredStreams()) {
       this.metrics.touch(Metric.putRequests, { stream });
       this.metrics.touch(Metric.inflightRequests, { stream });
@@ -137,62 +100,26 @@ export class KinesisSink implements Sink {
     );
   }
 
-  private async startLocal(): Promise<void> {
-    const names = this.configuredStreams().filter((name) => !name.startsWith('arn:'));
-    const path = this.options.local.inMemory ? undefined : join(this.context.stateDir, 'kinesis-local');
-    // Loaded on first use: the embedded server and its optional kinesalite dependency stay out of AWS runs.
-    const { startLocalKinesis } = await import('./local/localKinesis.js');
-    this.local = await startLocalKinesis({
-      host: this.options.local.host,
-      port: this.options.local.port,
-      path,
-      streams: names.map((name) => ({ name, shards: this.options.local.shards })),
-    });
-    this.connect(
-      this.local.endpoint,
-      this.options.region ?? this.local.region,
-      this.options.credentials ?? this.local.credentials,
-    );
-    this.logger.info(
-      { endpoint: this.local.endpoint, path: path ?? 'memory', streams: names, shards: this.options.local.shards },
-      `embedded Kinesis-API server (kinesalite) listening on ${this.local.endpoint}`,
-    );
-  }
-
   async stop(): Promise<void> {
-    this.client?.destroy();
-    this.client = undefined;
-    this.writer = undefined;
-    await this.local?.close();
-    this.local = undefined;
+    await this.connection.stop();
   }
 
   /**
    * Resolves the region once at creation (option, endpoint host, AWS_REGION, profile): without one every call
-   * would fail, so a missing region is a configuration error before anything runs.
+   * would fail, so a missing region is a configuration error before anything runs. A dry run sends nothing.
    */
   async resolveRegion(): Promise<void> {
-    if (!this.client || this.dryRun) return;
-    try {
-      this.resolvedRegion = await this.client.config.region();
-    } catch {
-      throw new PluginError(
-        'PLUGIN_OPTIONS_INVALID',
-        `kinesis sink ${this.context.id}: no AWS region — set \`region\`, AWS_REGION or a region in the AWS ` +
-          'profile, or give an endpoint like kinesis.<region>.amazonaws.com',
-        { field: 'region' },
-      );
-    }
+    if (!this.dryRun) await this.connection.resolveRegion();
   }
 
   /** The region calls go to (after {@link resolveRegion}). */
   region(): string | undefined {
-    return this.resolvedRegion;
+    return this.connection.region();
   }
 
   /** The embedded server's endpoint while `endpoint: local` runs. */
   localEndpoint(): string | undefined {
-    return this.local?.endpoint;
+    return this.connection.localEndpoint();
   }
 
   /** Streams unreachable or paused (blocking) and throttling, as typed conditions for `/health`. */
@@ -269,16 +196,12 @@ export class KinesisSink implements Sink {
           for (const index of indexes) outcomes[index] = { status: 'delivered', stream };
           return;
         }
-        if (this.local && !this.localStreams.has(stream) && !stream.startsWith('arn:')) {
-          // Custom files may name streams the map does not list; the embedded server has no one to create them.
-          this.localStreams.add(stream);
-          await this.local.createStream({ name: stream, shards: this.options.local.shards });
-        }
+        await this.connection.ensureStream(stream);
         const entries = this.plan(indexes.map((index) => records[index])).map((entry) => ({
           ...entry,
           members: entry.members.map((position) => indexes[position]),
         }));
-        const results = await this.requireWriter().deliver(stream, entries, signal);
+        const results = await this.connection.requireWriter().deliver(stream, entries, signal);
         entries.forEach((entry, i) => {
           this.settle(stream, entry, results[i], outcomes);
         });
@@ -356,7 +279,7 @@ export class KinesisSink implements Sink {
     const message = `${error.describe()} (${position} of source ${record.origin.sourceId}); record quarantined`;
     this.events.emit({
       severity: 'warning',
-      source: this.context.id,
+      source: this.id,
       code,
       message,
       file: where.file,
@@ -364,70 +287,5 @@ export class KinesisSink implements Sink {
     });
     this.metrics.add(Metric.recordErrors, { stream: record.stream ?? `route:${record.route}`, code });
     return error;
-  }
-
-  private connect(endpoint: string | undefined, region: string | undefined, credentials = this.options.credentials) {
-    this.client?.destroy();
-    const client = createKinesisClient({
-      region,
-      endpoint,
-      port: this.options.port,
-      credentials,
-      credentialsProvider: this.credentialsProvider,
-      proxy: this.options.proxy,
-      bypassProxy: this.options.bypassProxy || this.options.endpoint === 'local',
-      maxSockets: this.options.maxInFlight,
-      requestTimeoutMs: this.options.requestTimeoutMs,
-      connectTimeoutMs: this.options.connectTimeoutMs,
-    });
-    this.client = client;
-    const shards = new ShardMap(
-      (stream) =>
-        openShardRanges(client, stream).catch((error: Error) => {
-          this.logger.warn(
-            { stream, err: this.redactor.redact(error.message) },
-            'cannot list shards; writes to this stream are not paced and refused records are counted under shard "unknown"',
-          );
-          return undefined;
-        }),
-      (stream, ranges) => {
-        for (const range of ranges) {
-          for (const name of SHARD_METRICS) this.metrics.touch(name, { stream, shard: range.shardId });
-        }
-      },
-    );
-    this.shards = shards;
-    this.writer = new PutRecordsWriter({
-      shards,
-      api: { putRecords: (input, signal) => sendPutRecords(client, input, signal) },
-      callDeadlineMs: callDeadlineMs(this.options),
-      sinkId: this.context.id,
-      limits: this.limits,
-      retry: this.options.retry,
-      clock: this.clock,
-      metrics: this.metrics,
-      events: this.events,
-      logger: this.logger,
-      health: this.streamHealth,
-      concurrency: this.concurrency,
-      redactor: this.redactor,
-      pacer: this.options.shardRate.enabled
-        ? new ShardPacer(
-            {
-              records: (KinesisLimits.shardRecordsPerSecond * this.options.shardRate.percent) / 100,
-              bytes: (KinesisLimits.shardBytesPerSecond * this.options.shardRate.percent) / 100,
-            },
-            this.clock,
-            (stream) => shards.rangesOf(stream),
-          )
-        : undefined,
-    });
-  }
-
-  private requireWriter(): PutRecordsWriter {
-    if (!this.writer) {
-      throw new OffloaderError('PLUGIN_NOT_STARTED', `kinesis sink ${this.context.id}: write() before start()`);
-    }
-    return this.writer;
   }
 }

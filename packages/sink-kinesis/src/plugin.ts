@@ -1,7 +1,10 @@
-import { definePlugin, type OptionsProblem, type RouteOrigin } from '@offloader/core';
+import { definePlugin, instanceCachingFactory, type OptionsProblem, type RouteOrigin } from '@offloader/core';
 import { endpointProblem, proxyProblem } from './client.js';
+import { KinesisConnection } from './connection.js';
 import { KinesisSink } from './KinesisSink.js';
 import { type KinesisSinkOptions, kinesisSinkOptionsSchema } from './options.js';
+import { registerKinesisServices } from './services.js';
+import { KinesisTokens } from './tokens.js';
 
 /** The `kinesis` sink: PutRecords to AWS Kinesis Data Streams (or the embedded local server). */
 export const kinesisSink = definePlugin<'sink', KinesisSinkOptions>({
@@ -23,7 +26,12 @@ export const kinesisSink = definePlugin<'sink', KinesisSinkOptions>({
   },
   checkRoutes: (options, routes) => routeProblems(options, routes),
   create: async (options, context) => {
-    const sink = new KinesisSink(options, context);
+    // The sink and its collaborators are built by the plugin's own container (see services.ts).
+    registerKinesisServices(context.container, options);
+    context.container.register(KinesisTokens.Connection, {
+      useFactory: instanceCachingFactory((container) => new KinesisConnection(container)),
+    });
+    const sink = context.container.resolve(KinesisSink);
     await sink.resolveRegion();
     return sink;
   },

@@ -1,5 +1,16 @@
-import type { Clock, Code, EventLog, HealthCondition, Logger, Severity } from '@offloader/core';
+import {
+  type Clock,
+  type Code,
+  type EventLog,
+  type HealthCondition,
+  inject,
+  injectable,
+  type Logger,
+  type Severity,
+  Tokens,
+} from '@offloader/core';
 import { deliveryCodeOf, type FailureKind, RoutePausedError } from './errors.js';
+import { KinesisTokens } from './tokens.js';
 
 /** Throttling counts as over once a clean answer arrives this long after the last throttled one. */
 export const THROTTLE_QUIET_MS = 1_000;
@@ -25,15 +36,16 @@ const PAUSE_EVENT: Record<string, Code> = {
  * Per-stream condition (throttled, unreachable, paused) and the edge-triggered events that report it:
  * one event when a condition starts and one when it ends, never one per call.
  */
+@injectable()
 export class StreamHealth {
   private readonly states = new Map<string, StreamState>();
 
   constructor(
-    private readonly sinkId: string,
-    private readonly events: EventLog,
-    private readonly logger: Logger,
-    private readonly clock: Clock,
-    private readonly pauseMs: number,
+    @inject(Tokens.PluginId) private readonly sinkId: string,
+    @inject(Tokens.Events) private readonly events: EventLog,
+    @inject(Tokens.PluginLogger) private readonly logger: Logger,
+    @inject(Tokens.Clock) private readonly clock: Clock,
+    @inject(KinesisTokens.PauseOnErrorMs) private readonly pauseMs: number,
   ) {}
 
   /** The error writes to `stream` fail with while it is paused, or undefined. */
