@@ -67,6 +67,27 @@ export class Disposal {
     return staysInPlace;
   }
 
+  /**
+   * Moves a file that can never be delivered to quarantine; when that fails it stays in place, done, so it is
+   * not read again. Returns where it went (undefined: still in place, or a dry run).
+   */
+  async quarantine(file: FolderFile): Promise<string | undefined> {
+    let movedTo: string | undefined;
+    if (!this.deps.dryRun) {
+      try {
+        movedTo = await moveNoClobber(file.path, this.deps.quarantinePath, file.kindDir, file.name);
+        this.deps.checkpoints.remove(file.relPath);
+      } catch (error) {
+        this.deps.events.fileIoFailed(file, `cannot move to quarantine: ${(error as Error).message}`);
+      }
+    }
+    if (!movedTo) {
+      this.deps.finished.set(file.relPath, fileIdentity(file));
+      await this.deps.claims.markDone(file);
+    }
+    return movedTo;
+  }
+
   /** Moves the files that waited for the archive to take writes again (stops when it is blocked again). */
   async retryPendingMoves(): Promise<void> {
     const { checkpoints, claims, events, storage, finished } = this.deps;

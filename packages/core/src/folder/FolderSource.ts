@@ -1,24 +1,18 @@
-import { dirname, resolve } from 'node:path';
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { OffloaderError } from '../errors.js';
 import { Metric } from '../metrics.js';
 import type { Source, SourceBatch } from '../plugin.js';
-import type { BatchAck, OffloadRecord } from '../record.js';
-import { ClaimRegistry, fileIdentity } from './ClaimRegistry.js';
-import { Disposal } from './Disposal.js';
+import type { BatchAck, OffloadRecord, RecordOrigin } from '../record.js';
+import { fileIdentity } from './ClaimRegistry.js';
 import { type DeliveryStateParts, folderStatus, resetFolder } from './deliveryState.js';
 import { FileRun } from './FileRun.js';
-import { FolderCheckpoints, MAX_RECORDS_BEHIND } from './FolderCheckpoints.js';
-import { FolderScanner, refreshStat } from './FolderScanner.js';
-import { FolderWatcher } from './FolderWatcher.js';
-import { FileEvents } from './fileEvents.js';
-import { moveNoClobber } from './fileMoves.js';
-import { InProgressIdentities } from './InProgressIdentities.js';
-import { Readiness } from './Readiness.js';
-import { RejectedOutput } from './RejectedOutput.js';
-import { measureBacklog, ReportedOnce } from './ReportedOnce.js';
-import { RootGuard } from './RootGuard.js';
-import { StorageGuard } from './StorageGuard.js';
-import { FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
+import { FileSchedule } from './FileSchedule.js';
+import { refreshStat } from './FolderScanner.js';
+import { FolderMetrics } from './folderMetrics.js';
+import { type FolderParts, resolveFolderParts } from './folderParts.js';
+import { type DecodedRecord, FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
 
 /**
  * A source that reads the files of a folder (one sub-folder per kind), oldest first, through a plugin-provided
@@ -32,18 +26,8 @@ export class FolderSource implements Source {
   private readonly root: string;
   private readonly archivePath?: string;
   private readonly quarantinePath: string;
-  private readonly scanner: FolderScanner;
-  private readonly readiness: Readiness;
-  private readonly claims: ClaimRegistry;
-  private readonly checkpoints: FolderCheckpoints;
-  private readonly rejected: RejectedOutput;
-  private readonly rootGuard: RootGuard;
-  private readonly events: FileEvents;
-  private readonly watcher?: FolderWatcher;
-  private readonly storage: StorageGuard;
-  private readonly disposal: Disposal;
-  /** Files being read, by identity: one renamed meanwhile is not read again under its new name. */
-  private readonly identities: InProgressIdentities;
+  /** Collaborators, resolved from this source's own container scope (see folderParts.ts). */
+  private readonly parts: FolderParts;
   private readonly labels: { source: string };
   private readonly batchSize: number;
   private readonly retryDelayMs: number;
@@ -52,17 +36,16 @@ export class FolderSource implements Source {
   private readonly active = new Map<string, FileRun>();
   /** Files finished in this process that are still in the folder (dry-run, keep, a move that failed). */
   private readonly finished = new Map<string, string>();
-  private readonly retryAt = new Map<string, number>();
-  private readonly attempts = new Map<string, number>();
-  /** Once-mode: files whose pass is over (or that another instance holds). */
-  private readonly handled = new Set<string>();
-  private readonly seen = new Set<string>();
-  /** Files that cannot be opened or claimed, and files whose records fail: each reported once per episode. */
-  private readonly unreadable = new ReportedOnce();
-  private readonly failing = new ReportedOnce();
+  private readonly schedule: FileSchedule;
+  private readonly folderMetrics: FolderMetrics;
+  private readonly deliveryState: DeliveryStateParts;
   private started = false;
 
-  constructor(private readonly options: FolderSourceOptions) {
+  /** `container`: the plugin instance's container; the source's collaborators live in a child scope of it. */
+  constructor(
+    private readonly options: FolderSourceOptions,
+    container?: DependencyContainer,
+  ) {
     const baseDir = options.baseDir ?? process.cwd();
     this.id = options.sourceId;
     this.root = resolve(baseDir, options.root);
@@ -73,84 +56,35 @@ export class FolderSource implements Source {
         field: 'archivePath',
       });
     }
-    const { dryRun } = options.mode;
-    const { services } = options;
     this.labels = { source: this.id };
+    this.folderMetrics = new FolderMetrics(options.services.metrics, this.labels);
     this.batchSize = options.batchSize ?? 500;
     this.retryDelayMs = options.retryDelayMs ?? 5000;
     this.maxFileAttempts = options.maxFileAttempts ?? 3;
-    this.scanner = new FolderScanner(this.root, options.kinds);
-    this.rootGuard = new RootGuard(this.root);
-    this.readiness = new Readiness(options.complete);
-    this.claims = new ClaimRegistry(this.root, {
-      sourceId: this.id,
-      staleMs: options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS,
-      dryRun,
-      now: () => services.clock.now(),
-      onRecovered: (recovery) => this.events.claimRecovered(recovery),
-    });
-    this.rejected = new RejectedOutput(this.quarantinePath, !dryRun, (error) => {
-      services.logger.error({ err: error, source: this.id }, 'cannot write rejected rows');
-      this.storage.noteFailure('quarantine', this.quarantinePath, error);
-    });
-    this.checkpoints = new FolderCheckpoints(services.checkpoints, {
-      sourceId: this.id,
-      intervalMs: options.checkpointIntervalMs ?? 250,
-      persist: !dryRun,
-      logger: services.logger,
-      // A checkpoint says "rows up to line N were rejected" only once those rows are on disk (synced).
-      beforeWrite: () => this.rejected.flush(undefined, { durable: true }).catch(() => undefined),
-      persisted: (relPath, entry) =>
-        this.rejected.hasFailed(relPath)
-          ? {
-              ...entry,
-              rejectedThrough: this.rejected.writtenThrough(relPath) ?? 0,
-              rewriteRejected: true,
-            }
-          : entry,
-      onRecovered: (recovery, inProgress) =>
-        this.events.checkpointRecovered(recovery, inProgress, MAX_RECORDS_BEHIND + this.batchSize),
-      onWriteFailed: (error) =>
-        this.storage.noteFailure('state', dirname((error as OffloaderError).file ?? this.root), error),
-    });
-    this.events = new FileEvents(services.events, this.id);
-    if (options.watch) {
-      this.watcher = new FolderWatcher(services.clock, (dir, error) =>
-        services.logger.warn(
-          { source: this.id, dir, err: error.message },
-          'cannot watch folder for changes; it is polled every pollIntervalMs',
-        ),
-      );
-    }
-    this.storage = new StorageGuard({
-      clock: services.clock,
-      onBlocked: (area, dir, error) => this.events.storageUnwritable(area, dir, error),
-      onResumed: (area, dir, blockedMs) => this.events.storageWritable(area, dir, blockedMs),
-    });
-    this.disposal = new Disposal({
-      afterDelivery: options.afterDelivery,
-      dryRun,
+    this.schedule = new FileSchedule(options.mode.once, this.retryDelayMs, () => options.services.clock.now());
+    const layout = {
+      options,
+      root: this.root,
       archivePath: this.archivePath,
       quarantinePath: this.quarantinePath,
-      checkpoints: this.checkpoints,
-      claims: this.claims,
-      events: this.events,
-      storage: this.storage,
+      batchSize: this.batchSize,
+      staleClaimMs: options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS,
       finished: this.finished,
-    });
-    this.identities = new InProgressIdentities({
-      disposal: this.disposal,
-      claims: this.claims,
-      checkpoints: this.checkpoints,
-      events: this.events,
-    });
+    };
+    this.parts = resolveFolderParts((container ?? rootContainer).createChildContainer(), layout);
+    this.deliveryState = {
+      ...layout,
+      sourceId: this.id,
+      scan: () => this.parts.scanner.scan(),
+      store: options.services.checkpoints,
+    };
   }
 
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.checkpoints.load();
-    this.claims.startRefreshing();
+    await this.parts.checkpoints.load();
+    this.parts.claims.startRefreshing();
   }
 
   async *read(signal: AbortSignal): AsyncIterable<SourceBatch> {
@@ -159,8 +93,8 @@ export class FolderSource implements Source {
     let snapshot: Set<string> | undefined;
     while (!signal.aborted) {
       const now = clock.now();
-      const files = await this.scanner.scan();
-      this.watcher?.watch(this.scanner.folders);
+      const files = await this.parts.scanner.scan();
+      this.parts.watcher?.watch(this.parts.scanner.folders);
       this.observe(files, now);
       if (this.options.mode.once && !snapshot) snapshot = new Set(files.map((file) => file.relPath));
       let wait = this.options.pollIntervalMs;
@@ -169,21 +103,21 @@ export class FolderSource implements Source {
       // must not cost a scan per file); claims keep other instances off the files taken here.
       for (const file of files) {
         if (signal.aborted || !(await this.writable(signal))) break;
-        if (await this.identities.isAnotherName(file)) continue;
+        if (await this.parts.identities.isAnotherName(file)) continue;
         if (snapshot && !snapshot.has(file.relPath)) continue;
         const at = clock.now();
         if (!this.isEligible(file, at)) continue;
         // The scan may be seconds old by now (other files were read meanwhile): judge readiness on a fresh stat.
         if (!(await refreshStat(file))) continue;
-        const settleIn = this.readiness.waitFor(file, at);
+        const settleIn = this.parts.readiness.waitFor(file, at);
         if (settleIn > 0) {
           wait = Math.min(wait, settleIn);
           continue;
         }
         try {
-          if (!(await this.readiness.isReady(file, at))) continue;
-          if (!(await this.claims.tryClaim(file))) {
-            if (snapshot) this.handled.add(file.relPath);
+          if (!(await this.parts.readiness.isReady(file, at))) continue;
+          if (!(await this.parts.claims.tryClaim(file))) {
+            if (snapshot) this.schedule.passOver(file.relPath);
             continue;
           }
         } catch (error) {
@@ -191,61 +125,49 @@ export class FolderSource implements Source {
           this.skipForNow(file, error);
           continue;
         }
-        this.unreadable.clear(file.relPath);
+        this.schedule.unreadable.clear(file.relPath);
         readAny = true;
         yield* this.readFile(file, signal);
       }
       if (readAny) continue;
       const startSet = snapshot;
       if (startSet && files.every((file) => !startSet.has(file.relPath) || !this.isPending(file, now))) break;
-      if (this.watcher) await this.watcher.wait(Math.max(10, wait), signal);
+      if (this.parts.watcher) await this.parts.watcher.wait(Math.max(10, wait), signal);
       else await clock.sleep(Math.max(10, wait), signal);
     }
   }
 
   /** Delivery state read from disk (`offloader status`); call on a source that is not running. */
   status() {
-    return folderStatus(this.deliveryStateParts());
+    return folderStatus(this.deliveryState);
   }
 
   /** Forgets checkpoint and done markers (`offloader reset`); call on a source that is not running. */
   reset() {
-    return resetFolder(this.deliveryStateParts());
-  }
-
-  private deliveryStateParts(): DeliveryStateParts {
-    return {
-      sourceId: this.id,
-      root: this.root,
-      archivePath: this.archivePath,
-      quarantinePath: this.quarantinePath,
-      scan: () => this.scanner.scan(),
-      store: this.options.services.checkpoints,
-      staleClaimMs: this.options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS,
-    };
+    return resetFolder(this.deliveryState);
   }
 
   async stop(): Promise<void> {
-    this.watcher?.close();
-    for (const run of this.active.values()) this.events.report(run);
-    await this.rejected.flush().catch(() => undefined);
-    await this.checkpoints.flush();
-    await this.claims.releaseAll();
+    this.parts.watcher?.close();
+    for (const run of this.active.values()) this.parts.events.report(run);
+    await this.parts.rejected.flush().catch(() => undefined);
+    await this.parts.checkpoints.flush();
+    await this.parts.claims.releaseAll();
   }
 
   private async *readFile(file: FolderFile, signal: AbortSignal): AsyncGenerator<SourceBatch> {
-    const entry = this.checkpoints.get(file);
+    const entry = this.parts.checkpoints.get(file);
     // Rejected rows that never reached the quarantine are read again from the start; records already delivered
     // (up to the checkpoint's line) are not sent again.
-    const rewrite = this.rejected.retry(file.relPath) || entry?.rewriteRejected === true;
+    const rewrite = this.parts.rejected.retry(file.relPath) || entry?.rewriteRejected === true;
     const resume = entry && !rewrite ? { line: entry.line, offset: entry.offset } : { line: 0, offset: 0 };
     const run = new FileRun(file, resume, entry?.records ?? 0, entry?.rejectedThrough ?? 0);
-    this.rejected.startPass(file.relPath, run.rejectedBefore);
+    this.parts.rejected.startPass(file.relPath, run.rejectedBefore);
     const skipRecordsThrough = rewrite ? (entry?.line ?? 0) : 0;
-    if (rewrite && entry) this.checkpoints.update(file, { rewriteRejected: undefined });
+    if (rewrite && entry) this.parts.checkpoints.update(file, { rewriteRejected: undefined });
     this.active.set(file.relPath, run);
-    this.identities.started(file);
-    this.retryAt.delete(file.relPath);
+    this.parts.identities.started(file);
+    this.schedule.started(file.relPath);
     const { metrics } = this.options.services;
     const route = file.kind.route;
     const sourceId = this.id;
@@ -255,8 +177,8 @@ export class FolderSource implements Source {
     let index = run.committedRecords;
     let completed = false;
     try {
-      const target = await this.rootGuard.outside(file.path);
-      if (target !== undefined) throw this.events.outsideRoot(file, target);
+      const target = await this.parts.rootGuard.outside(file.path);
+      if (target !== undefined) throw this.parts.events.outsideRoot(file, target);
       const context = { file, resume, signal, notice: run.notice.bind(run) };
       reading: for await (const items of this.options.decoder.decode(context)) {
         let errors = 0;
@@ -265,20 +187,11 @@ export class FolderSource implements Source {
           run.last = { line: item.endLine ?? item.line, offset: item.offset };
           if (item.kind === 'error') {
             if (item.rawMissing) run.keepWhole = true;
-            errors += this.rejected.rejectRow(run, item);
+            errors += this.parts.rejected.rejectRow(run, item);
             continue;
           }
           if (item.line <= skipRecordsThrough) continue;
-          const record: OffloadRecord = {
-            value: item.value,
-            route: item.route ?? route,
-            origin: { sourceId, file: file.path, line: item.line, index: index++ },
-          };
-          if (item.data !== undefined) record.data = item.data;
-          if (item.partitionKey !== undefined) record.partitionKey = item.partitionKey;
-          if (item.explicitHashKey !== undefined) record.explicitHashKey = item.explicitHashKey;
-          if (item.stream !== undefined) record.stream = item.stream;
-          records.push(record);
+          records.push(recordOf(item, route, { sourceId, file: file.path, line: item.line, index: index++ }));
           raws.push(item.raw);
           if (item.raw !== undefined) keepRaws = true;
           if (records.length >= this.batchSize) {
@@ -296,14 +209,14 @@ export class FolderSource implements Source {
         metrics.add(Metric.rowsRejected, this.labels, errors);
         if (signal.aborted) break;
       }
-      completed = !signal.aborted && !(this.storage.isBlocked && this.options.mode.once);
+      completed = !signal.aborted && !(this.parts.storage.isBlocked && this.options.mode.once);
     } catch (error) {
       run.readStopped = true;
       await this.onFileError(run, error);
       return;
     } finally {
       if (!completed) run.readStopped = true;
-      if (this.options.mode.once && !this.retryAt.has(file.relPath)) this.handled.add(file.relPath);
+      this.schedule.readEnded(file.relPath);
     }
     // Complete before the last batch is handed out, so its acknowledgement can finish the file at once.
     run.readComplete = true;
@@ -326,7 +239,7 @@ export class FolderSource implements Source {
           run.hadFailure = true;
           run.failedRecords += result.failed;
         }
-        if (result.rejected > 0) this.rejected.rejectDelivered(run, records, mark.raws, result);
+        if (result.rejected > 0) this.parts.rejected.rejectDelivered(run, records, mark.raws, result);
         const committedBefore = run.committedRecords;
         if (run.advance()) {
           const change = {
@@ -335,7 +248,7 @@ export class FolderSource implements Source {
             records: run.committedRecords,
             rejectedThrough: run.rejectedThrough,
           };
-          this.checkpoints.update(run.file, change, run.committedRecords - committedBefore);
+          this.parts.checkpoints.update(run.file, change, run.committedRecords - committedBefore);
         }
         return this.maybeFinish(run);
       },
@@ -349,24 +262,26 @@ export class FolderSource implements Source {
     try {
       let rejectedWritten = true;
       // Synced: the source file may be archived or deleted next, and only then the quarantine has the only copy.
-      await this.rejected.flush(file.relPath, { durable: true }).catch((error: Error) => {
+      await this.parts.rejected.flush(file.relPath, { durable: true }).catch((error: Error) => {
         rejectedWritten = false;
         // A full or read-only quarantine already raised its one event.
-        if (this.storage.noteFailure('quarantine', this.quarantinePath, error)) return;
-        this.events.fileIoFailed(file, `cannot write its rejected rows to quarantine, file kept: ${error.message}`);
+        if (this.parts.storage.noteFailure('quarantine', this.quarantinePath, error)) return;
+        this.parts.events.fileIoFailed(
+          file,
+          `cannot write its rejected rows to quarantine, file kept: ${error.message}`,
+        );
       });
-      this.events.report(run);
+      this.parts.events.report(run);
       if (run.hadFailure || !rejectedWritten) return await this.keepForRetry(run, run.hadFailure);
-      const staysInPlace = await this.identities.afterDelivery(file, run.keepWhole);
+      const staysInPlace = await this.parts.identities.afterDelivery(file, run.keepWhole);
       this.options.services.metrics.add(Metric.filesDone, this.labels);
       this.options.services.logger.info({ source: this.id, file: file.path }, 'file delivered');
-      this.attempts.delete(file.relPath);
-      this.failing.clear(file.relPath);
-      if (staysInPlace) await this.claims.markDone(file);
-      else await this.claims.release(file.relPath);
+      this.schedule.settled(file.relPath);
+      if (staysInPlace) await this.parts.claims.markDone(file);
+      else await this.parts.claims.release(file.relPath);
     } finally {
       this.active.delete(file.relPath);
-      this.identities.ended(file);
+      this.parts.identities.ended(file);
     }
   }
 
@@ -375,28 +290,29 @@ export class FolderSource implements Source {
    * (probing with backoff) and then finishes what waited for it; once-mode stops here and leaves the rest.
    */
   private async writable(signal: AbortSignal): Promise<boolean> {
-    if (!this.storage.isBlocked) return true;
-    if (this.options.mode.once || !(await this.storage.waitUntilWritable(signal))) return false;
-    await this.checkpoints.flush();
-    await this.disposal.retryPendingMoves();
-    return !this.storage.isBlocked || this.writable(signal);
+    if (!this.parts.storage.isBlocked) return true;
+    if (this.options.mode.once || !(await this.parts.storage.waitUntilWritable(signal))) return false;
+    await this.parts.checkpoints.flush();
+    await this.parts.disposal.retryPendingMoves();
+    return !this.parts.storage.isBlocked || this.writable(signal);
   }
 
   private async keepForRetry(run: FileRun, recordsFailed = true): Promise<void> {
     const { file } = run;
-    if (recordsFailed && this.failing.raise(file.relPath)) this.events.deliveryFailed(run, this.options.mode.once);
-    await this.checkpoints.flush();
+    if (recordsFailed && this.schedule.failing.raise(file.relPath))
+      this.parts.events.deliveryFailed(run, this.options.mode.once);
+    await this.parts.checkpoints.flush();
     if (this.options.mode.once) {
-      await this.claims.release(file.relPath);
+      await this.parts.claims.release(file.relPath);
       return;
     }
-    this.retryAt.set(file.relPath, this.options.services.clock.now() + this.retryDelayMs);
+    this.schedule.retryLater(file.relPath);
   }
 
   private skipForNow(file: FolderFile, error: unknown): void {
-    if (this.unreadable.raise(file.relPath)) this.events.unreadable(file, error, this.retryDelayMs);
-    this.retryAt.set(file.relPath, this.options.services.clock.now() + this.retryDelayMs);
-    if (this.options.mode.once) this.handled.add(file.relPath);
+    if (this.schedule.unreadable.raise(file.relPath)) this.parts.events.unreadable(file, error, this.retryDelayMs);
+    this.schedule.retryLater(file.relPath);
+    if (this.options.mode.once) this.schedule.passOver(file.relPath);
   }
 
   private async onFileError(run: FileRun, error: unknown): Promise<void> {
@@ -404,100 +320,79 @@ export class FolderSource implements Source {
     const code = (error as NodeJS.ErrnoException).code;
     try {
       if (code === 'ENOENT') {
-        this.events.vanished(file);
-        this.checkpoints.remove(file.relPath);
+        this.parts.events.vanished(file);
+        this.parts.checkpoints.remove(file.relPath);
         return;
       }
-      const attempts = (this.attempts.get(file.relPath) ?? 0) + 1;
-      this.attempts.set(file.relPath, attempts);
+      const attempts = this.schedule.nextAttempt(file.relPath);
       // A decode error is about the content: reading it again gives the same answer, so quarantine at once.
       const permanent =
         error instanceof FileDecodeError || (error instanceof OffloaderError && error.code === 'FILE_UNPARSABLE');
       if (!permanent && attempts < this.maxFileAttempts) {
-        this.events.readRetry(file, error, attempts);
-        this.retryAt.set(file.relPath, this.options.services.clock.now() + this.retryDelayMs);
+        this.parts.events.readRetry(file, error, attempts);
+        this.schedule.retryLater(file.relPath);
         return;
       }
       await this.quarantine(run, error);
     } finally {
       this.active.delete(file.relPath);
-      this.identities.ended(file);
-      if (this.options.mode.once || !this.retryAt.has(file.relPath)) await this.claims.release(file.relPath);
+      this.parts.identities.ended(file);
+      if (this.options.mode.once || !this.schedule.isWaiting(file.relPath))
+        await this.parts.claims.release(file.relPath);
     }
   }
 
   private async quarantine(run: FileRun, error: unknown): Promise<void> {
     const { file } = run;
-    let movedTo: string | undefined;
-    if (!this.options.mode.dryRun) {
-      try {
-        movedTo = await moveNoClobber(file.path, this.quarantinePath, file.kindDir, file.name);
-        this.checkpoints.remove(file.relPath);
-      } catch (moveError) {
-        this.events.fileIoFailed(file, `cannot move to quarantine: ${(moveError as Error).message}`);
-      }
-    }
-    if (!movedTo) {
-      this.finished.set(file.relPath, identity(file));
-      await this.claims.markDone(file);
-    }
-    this.attempts.delete(file.relPath);
+    const movedTo = await this.parts.disposal.quarantine(file);
+    this.schedule.settled(file.relPath);
     this.options.services.metrics.add(Metric.filesQuarantined, this.labels);
-    this.events.quarantined(run, error, movedTo);
+    this.parts.events.quarantined(run, error, movedTo);
     // The whole file is in quarantine (or still in place), so a failed write of its rejected rows loses nothing.
-    await this.rejected.flush(file.relPath).catch(() => this.rejected.retry(file.relPath));
-    await this.checkpoints.flush();
+    await this.parts.rejected.flush(file.relPath).catch(() => this.parts.rejected.retry(file.relPath));
+    await this.parts.checkpoints.flush();
   }
 
   /** Metrics, forgetting vanished files, and pruning checkpoint entries of files that are gone. */
   private observe(files: FolderFile[], now: number): void {
-    const { metrics } = this.options.services;
-    const present = new Set<string>();
-    for (const file of files) {
-      present.add(file.relPath);
-      if (!this.seen.has(file.relPath)) {
-        this.seen.add(file.relPath);
-        metrics.add(Metric.filesSeen, this.labels);
-      }
-    }
-    for (const key of this.seen) if (!present.has(key)) this.seen.delete(key);
-    this.unreadable.retain(present);
-    this.failing.retain(present);
+    const present = new Set(files.map((file) => file.relPath));
+    this.folderMetrics.observe(files, present, (file) => this.isDone(file), now);
+    this.schedule.retain(present);
     for (const key of this.finished.keys()) {
       if (present.has(key)) continue;
       this.finished.delete(key);
-      void this.claims.forgetDone(key);
+      void this.parts.claims.forgetDone(key);
     }
-    this.readiness.retain(present);
-    this.checkpoints.retain(present, new Set(this.active.keys()));
-    const backlog = measureBacklog(
-      files.filter((file) => !this.isDone(file)),
-      now,
-    );
-    metrics.set(Metric.backlogFiles, this.labels, backlog.files);
-    metrics.set(Metric.backlogBytes, this.labels, backlog.bytes);
-    metrics.set(Metric.oldestFileAgeSeconds, this.labels, backlog.oldestAgeSeconds);
+    this.parts.readiness.retain(present);
+    this.parts.checkpoints.retain(present, new Set(this.active.keys()));
   }
 
   private isDone(file: FolderFile): boolean {
-    if (this.finished.get(file.relPath) === identity(file)) return true;
-    return this.checkpoints.get(file)?.done === true;
+    if (this.finished.get(file.relPath) === fileIdentity(file)) return true;
+    return this.parts.checkpoints.get(file)?.done === true;
   }
 
   private isEligible(file: FolderFile, now: number): boolean {
-    if (this.active.has(file.relPath) || this.handled.has(file.relPath) || this.isDone(file)) return false;
-    return (this.retryAt.get(file.relPath) ?? 0) <= now;
+    return !this.active.has(file.relPath) && !this.isDone(file) && this.schedule.isDue(file.relPath, now);
   }
 
   /** Once-mode: the file still needs a pass by this instance. */
   private isPending(file: FolderFile, now: number): boolean {
-    if (this.handled.has(file.relPath) || this.isDone(file)) return false;
+    if (this.schedule.isPassOver(file.relPath) || this.isDone(file)) return false;
     if (this.active.has(file.relPath)) return !this.active.get(file.relPath)!.readComplete;
-    return this.isEligible(file, now) || this.retryAt.has(file.relPath);
+    return this.isEligible(file, now) || this.schedule.isWaiting(file.relPath);
   }
 }
 
-const identity = fileIdentity;
-
 /** A claim not touched for this long (10 min) is taken over. */
 const DEFAULT_STALE_CLAIM_MS = 600_000;
+
+/** The record of a decoded item; optional fields are set only when the decoder gave them. */
+function recordOf(item: DecodedRecord, route: string, origin: RecordOrigin): OffloadRecord {
+  const record: OffloadRecord = { value: item.value, route: item.route ?? route, origin };
+  if (item.data !== undefined) record.data = item.data;
+  if (item.partitionKey !== undefined) record.partitionKey = item.partitionKey;
+  if (item.explicitHashKey !== undefined) record.explicitHashKey = item.explicitHashKey;
+  if (item.stream !== undefined) record.stream = item.stream;
+  return record;
+}

@@ -21,17 +21,3 @@ export class ReportedOnce {
     for (const key of this.raised) if (!present.has(key)) this.raised.delete(key);
   }
 }
-
-/** Backlog of a scan: files not done yet, their bytes, and the age of the oldest. */
-export function measureBacklog(
-  files: readonly { size: number; mtimeMs: number }[],
-  now: number,
-): { files: number; bytes: number; oldestAgeSeconds: number } {
-  let bytes = 0;
-  let oldest = now;
-  for (const file of files) {
-    bytes += file.size;
-    oldest = Math.min(oldest, file.mtimeMs);
-  }
-  return { files: files.length, bytes, oldestAgeSeconds: files.length ? Math.max(0, (now - oldest) / 1000) : 0 };
-}

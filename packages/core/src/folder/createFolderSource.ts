@@ -9,11 +9,14 @@ export type FolderSourceSettings = Omit<FolderSourceOptions, 'sourceId' | 'baseD
 /** Builds a {@link FolderSource} for a plugin, wiring the pipeline's services, run mode and base folder. */
 export function createFolderSource(settings: FolderSourceSettings, context: PluginContext): FolderSource {
   const { logger, clock, metrics, events, checkpoints } = coreServices(context.container);
-  return new FolderSource({
-    ...settings,
-    sourceId: context.id,
-    baseDir: context.baseDir,
-    mode: context.mode,
-    services: { logger, clock, metrics, events, checkpoints },
-  });
+  return new FolderSource(
+    {
+      ...settings,
+      sourceId: context.id,
+      baseDir: context.baseDir,
+      mode: context.mode,
+      services: { logger, clock, metrics, events, checkpoints },
+    },
+    context.container,
+  );
 }
