@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
+import { loadPipelineForCommand } from '../framework.js';
 import { reportError } from '../report-error.js';
 
 interface ResetArgs {
@@ -27,13 +28,7 @@ export function resetCommand(setExit: (code: number) => void): CommandModule<obj
         .version(false) as unknown as Argv<ResetArgs>,
     handler: async (args) => {
       try {
-        // Loaded when the command runs, not at start (see `--version` start time in main.ts).
-        const [{ loadPipelineFile, resetPipeline }, { createBuiltinRegistry }] = await Promise.all([
-          import('@offloader/core'),
-          import('../builtins.js'),
-        ]);
-        const registry = createBuiltinRegistry();
-        const loaded = await loadPipelineFile(args.pipeline, registry);
+        const { core, registry, loaded } = await loadPipelineForCommand(args.pipeline);
         const which = args.source ? `source ${args.source}` : 'every source';
         const question = `Forget the delivery state of ${which} of ${loaded.definition.name} (${loaded.stateDir})? Files still in the folder will be sent again. [y/N] `;
         if (!args.yes) {
@@ -50,7 +45,7 @@ export function resetCommand(setExit: (code: number) => void): CommandModule<obj
             return;
           }
         }
-        for (const result of await resetPipeline(loaded, registry, args.source)) {
+        for (const result of await core.resetPipeline(loaded, registry, args.source)) {
           process.stdout.write(`${result.source}: forgot ${result.forgotten} file(s); they will be sent again\n`);
         }
         setExit(ExitCode.Ok);

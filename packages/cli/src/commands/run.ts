@@ -3,6 +3,7 @@ import { UsageError } from '@offloader/core/errors';
 import type { StatusServer } from '@offloader/status';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
+import { loadPipelineForCommand } from '../framework.js';
 import { reportError } from '../report-error.js';
 import { STOP_SIGNALS, watchStopRequest } from '../stop-request.js';
 
@@ -53,12 +54,11 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
 }
 
 async function runPipeline(args: RunArgs): Promise<number> {
-  // Loaded when the command runs, not at start: `--version` and `--help` need neither the SDK nor the plugins.
-  const [{ loadPipelineFile, Metric, Pipeline }, { formatRunSummary, ProgressReporter, startStatusServer }, builtins] =
-    await Promise.all([import('@offloader/core'), import('@offloader/status'), import('../builtins.js')]);
-  const { createBuiltinRegistry } = builtins;
-  const registry = createBuiltinRegistry();
-  const loaded = await loadPipelineFile(args.pipeline, registry);
+  const [{ core, registry, loaded }, { formatRunSummary, ProgressReporter, startStatusServer }] = await Promise.all([
+    loadPipelineForCommand(args.pipeline),
+    import('@offloader/status'),
+  ]);
+  const { Metric, Pipeline } = core;
   const { definition } = loaded;
   if (args.logLevel) definition.log.level = args.logLevel as typeof definition.log.level;
   if (args.dryRun) {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
+import { loadFramework } from '../framework.js';
 
 export function schemaCommand(setExit: (code: number) => void): CommandModule<object, { out?: string }> {
   return {
@@ -15,12 +16,8 @@ export function schemaCommand(setExit: (code: number) => void): CommandModule<ob
         })
         .version(false) as unknown as Argv<{ out?: string }>,
     handler: async (args) => {
-      // Loaded when the command runs, not at start: `--version` and `--help` need neither the SDK nor the plugins.
-      const [{ pipelineJsonSchema }, { createBuiltinRegistry }] = await Promise.all([
-        import('@offloader/core'),
-        import('../builtins.js'),
-      ]);
-      const text = `${JSON.stringify(pipelineJsonSchema(createBuiltinRegistry()), null, 2)}\n`;
+      const { core, registry } = await loadFramework();
+      const text = `${JSON.stringify(core.pipelineJsonSchema(registry), null, 2)}\n`;
       if (args.out) {
         writeFileSync(args.out, text);
         process.stderr.write(`JSON Schema written to ${args.out}\n`);

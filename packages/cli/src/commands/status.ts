@@ -1,6 +1,7 @@
 import type { SourceStatus } from '@offloader/core';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
+import { loadPipelineForCommand } from '../framework.js';
 import { reportError } from '../report-error.js';
 
 interface StatusArgs {
@@ -20,13 +21,8 @@ export function statusCommand(setExit: (code: number) => void): CommandModule<ob
         .version(false) as unknown as Argv<StatusArgs>,
     handler: async (args) => {
       try {
-        // Loaded when the command runs, not at start (see `--version` start time in main.ts).
-        const [{ loadPipelineFile, pipelineStatus }, { createBuiltinRegistry }] = await Promise.all([
-          import('@offloader/core'),
-          import('../builtins.js'),
-        ]);
-        const loaded = await loadPipelineFile(args.pipeline, createBuiltinRegistry());
-        const rows = await pipelineStatus(loaded, createBuiltinRegistry());
+        const { core, registry, loaded } = await loadPipelineForCommand(args.pipeline);
+        const rows = await core.pipelineStatus(loaded, registry);
         if (args.json) {
           for (const row of rows) process.stdout.write(`${JSON.stringify(row.status ?? { source: row.id })}\n`);
         } else {

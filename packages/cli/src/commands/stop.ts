@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
+import { loadPipelineForCommand } from '../framework.js';
 import { reportError } from '../report-error.js';
 import { requestStop } from '../stop-request.js';
 
@@ -27,12 +28,7 @@ export function stopCommand(setExit: (code: number) => void): CommandModule<obje
         }) as unknown as Argv<StopArgs>,
     handler: async (args) => {
       try {
-        // Loaded when the command runs, not at start (see `--version` start time in main.ts).
-        const [{ loadPipelineFile }, { createBuiltinRegistry }] = await Promise.all([
-          import('@offloader/core'),
-          import('../builtins.js'),
-        ]);
-        const loaded = await loadPipelineFile(args.pipeline, createBuiltinRegistry());
+        const { loaded } = await loadPipelineForCommand(args.pipeline);
         if (await requestStop(loaded.stateDir, args.wait * 1000)) {
           process.stderr.write(`${loaded.definition.name}: stop request taken; the pipeline drains and exits\n`);
           setExit(ExitCode.Ok);

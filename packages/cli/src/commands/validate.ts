@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
+import { loadPipelineForCommand } from '../framework.js';
 import { reportError } from '../report-error.js';
 
 export function validateCommand(setExit: (code: number) => void): CommandModule<object, { pipeline: string }> {
@@ -10,12 +11,7 @@ export function validateCommand(setExit: (code: number) => void): CommandModule<
       y.positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline YAML file' }).version(false),
     handler: async (args) => {
       try {
-        // Loaded when the command runs, not at start: `--version` and `--help` need neither the SDK nor the plugins.
-        const [{ loadPipelineFile }, { createBuiltinRegistry }] = await Promise.all([
-          import('@offloader/core'),
-          import('../builtins.js'),
-        ]);
-        const loaded = await loadPipelineFile(args.pipeline, createBuiltinRegistry());
+        const { loaded } = await loadPipelineForCommand(args.pipeline);
         const { definition } = loaded;
         process.stdout.write(
           `${args.pipeline}: valid — ${definition.sources.length} source(s) [${definition.sources.map((s) => `${s.id}:${s.type}`).join(', ')}], ` +
