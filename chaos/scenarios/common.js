@@ -65,18 +65,5 @@ export async function readEvents(stateDir) {
   return [...rows.values()].sort((a, b) => a.id - b.id);
 }
 
-export function randomBetween(min, max) {
-  return min + Math.random() * (max - min);
-}
-
-/** A seeded generator of numbers in [0, 1) (mulberry32): the same seed gives the same choices. */
-export function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the fault proxy (mulberry32): the same seed gives the same choices. */
+export { faultSeedFromEnv, seededRandom } from '@offloader/testkit';

@@ -5,7 +5,7 @@ import { StreamReader, settleBackend, startBackend } from '../lib/kinesis.js';
 import { Ledger } from '../lib/ledger.js';
 import { expectedIds, writeDataFiles } from '../lib/offload.js';
 import { check } from '../lib/report.js';
-import { DATA_STREAM, dataminerSource, listFiles, randomBetween } from './common.js';
+import { DATA_STREAM, dataminerSource, faultSeedFromEnv, listFiles, seededRandom } from './common.js';
 
 /** Name of the check that a crash between link and unlink leaves no second archive copy (known core bug). */
 export const ARCHIVE_COPIES_CHECK = 'extra archive copies (-1.csv) after crashes';
@@ -54,6 +54,9 @@ export async function runCrashScenario({ workDir, records, rowsPerFile = 10_000,
         },
       ),
     });
+    // The extra delays come from a seeded generator (OFFLOADER_TEST_SEED); the moments still depend on timing.
+    const seed = faultSeedFromEnv();
+    const random = seededRandom(seed);
     const killLog = [];
     let finishedEarly = false;
     for (let k = 0; k < kills; k++) {
@@ -68,7 +71,7 @@ export async function runCrashScenario({ workDir, records, rowsPerFile = 10_000,
         timeoutMs: 60_000,
         everyMs: 5,
       });
-      await sleep(randomBetween(0, maxExtraDelayMs));
+      await sleep(random() * maxExtraDelayMs);
       if (exited) {
         finishedEarly = true;
         killLog.push({ run: k, killed: false, exit: exited.code });
@@ -134,6 +137,7 @@ export async function runCrashScenario({ workDir, records, rowsPerFile = 10_000,
         'duplicates per crash (max / mean)': `${maxPerCrash} / ${(result.duplicated / Math.max(1, killed)).toFixed(0)}`,
         'duplicates per crash (each)': duplicatesPerCrash.join(' '),
         'duplicate bound per crash': `${bound} = maxInFlight ${MAX_IN_FLIGHT} × maxBatchRecords ${MAX_BATCH_RECORDS} + runner buffer ${RUNNER_BUFFER} + one source batch ${SOURCE_BATCH}`,
+        'delay seed': `${seed} (OFFLOADER_TEST_SEED=${seed} repeats the delays)`,
         'kill uptimes ms': killLog
           .filter((entry) => entry.killed)
           .map((entry) => entry.uptimeMs)

@@ -16,5 +16,6 @@ describe('R1 crash (short: 20,000 records, 3 SIGKILLs)', () => {
     });
     // Includes the archive-copies check: a move cut by SIGKILL between link() and unlink() is finished on restart.
     expect(failures(result), formatResult(result)).toEqual([]);
-  }, 90_000);
+    // A bound against a hang, not a speed target: ~30 s here; 90 s was exceeded at load average 10 on 2 cores.
+  }, 240_000);
 });
