@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createTestSink, startLocalKinesis, trendRecords, writeAll } from '@offloader/testkit';
 import { container as rootContainer } from 'tsyringe';
@@ -148,4 +149,29 @@ describe('endpoint: local', () => {
       await local.close();
     }
   });
+});
+
+describe('idle connections', () => {
+  // Node's default (5 s) closed idle sockets while clients were picking them for their next call: "socket hang
+  // up" on a busy machine. An idle socket must still be open well after 5 s.
+  it('the embedded server keeps an idle keep-alive connection open past 5 s', async () => {
+    const local = await startLocalKinesis();
+    const { port } = new URL(local.endpoint);
+    const socket = connect(Number(port), '127.0.0.1');
+    try {
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      let closedAt: number | undefined;
+      socket.on('close', () => {
+        closedAt = Date.now();
+      });
+      const openedAt = Date.now();
+      socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+      await new Promise((resolve) => socket.once('data', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 6_500));
+      expect(closedAt, `closed after ${(closedAt ?? 0) - openedAt} ms`).toBeUndefined();
+    } finally {
+      socket.destroy();
+      await local.close();
+    }
+  }, 20_000);
 });

@@ -234,6 +234,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       else res.destroy();
     });
   });
+  // As the embedded server does: idle keep-alive sockets live a minute, so a client never reuses one that the
+  // proxy is closing at that moment (Node's 5 s default gave "socket hang up" on a lagging event loop).
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 61_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -64,6 +64,9 @@ export interface LocalKinesis {
   close(): Promise<void>;
 }
 
+/** How long the embedded server keeps an idle client connection open. */
+export const LOCAL_KEEP_ALIVE_MS = 60_000;
+
 /** Starts kinesalite in this process on 127.0.0.1 and creates the given streams. */
 export async function startLocalKinesis(options: LocalKinesisOptions = {}): Promise<LocalKinesis> {
   const host = options.host ?? '127.0.0.1';
@@ -76,6 +79,11 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     updateStreamMs: 0,
     shardLimit: options.shardLimit ?? 200,
   });
+  // Node's server closes an idle keep-alive socket after 5 s; a client that picks that socket for its next call
+  // in the same instant gets "socket hang up" (seen with the event loop lagging on a busy machine). Idle sockets
+  // live a minute here, and the Keep-Alive hint tells clients to drop them before that.
+  server.keepAliveTimeout = LOCAL_KEEP_ALIVE_MS;
+  server.headersTimeout = LOCAL_KEEP_ALIVE_MS + 1_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
