@@ -49,7 +49,11 @@ export type {
   FolderKind,
   FolderOptionDefaults,
   FolderPluginOptions,
+  LineChunk,
+  LineReadOptions,
   ResumePoint,
+  TextEncoding,
+  TextLayout,
 } from './folder/index.js';
 export {
   createFolderSource,
@@ -57,6 +61,10 @@ export {
   folderOptionsProperties,
   folderPathProblems,
   folderSettingsFrom,
+  readLineBytes,
+  readLines,
+  readUtf8Chunks,
+  sniffText,
 } from './folder/index.js';
 export type { HealthCondition, HealthReport, HealthStatus } from './health.js';
 export type { Logger, LoggerOptions } from './logger.js';

@@ -1,9 +1,9 @@
 import type { Code, DecodeContext, DecodedItem, FileDecoder, FolderFile } from '@offloader/core';
+import { sniffText } from '@offloader/core';
 import { CustomEventCodes, fileError } from './errors.js';
 import type { FileFormat } from './options.js';
 import { notAllowed, type RecordConverter } from './RecordConverter.js';
-import { type ReaderInput, readDocument, readLines } from './readers.js';
-import { sniffLayout, TextEncodingError } from './TextInput.js';
+import { type ReaderInput, readDocument, readJsonLines } from './readers.js';
 
 /** Entry text read at most per record, as a multiple of `maxRecordBytes` (base64, escapes and layout inflate it). */
 export const TEXT_BYTES_PER_RECORD_BYTE = 8;
@@ -33,7 +33,7 @@ export class CustomFileDecoder implements FileDecoder {
 
   async *decode(context: DecodeContext): AsyncIterable<readonly DecodedItem[]> {
     const { file } = context;
-    const layout = await sniffLayout(file.path);
+    const layout = await sniffText(file.path);
     if (layout.looksBinary) {
       throw fileError(
         file.path,
@@ -48,12 +48,7 @@ export class CustomFileDecoder implements FileDecoder {
       maxTextBytes: this.maxTextBytes,
       refuseStream: (stream, where) => this.refuseStream(file, stream, where),
     };
-    try {
-      yield* this.isJsonLines(file) ? readLines(input) : readDocument(input);
-    } catch (error) {
-      if (error instanceof TextEncodingError) throw fileError(file.path, error.message, undefined, error);
-      throw error;
-    }
+    yield* this.isJsonLines(file) ? readJsonLines(input) : readDocument(input);
   }
 
   private isJsonLines(file: FolderFile): boolean {

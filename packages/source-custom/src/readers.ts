@@ -1,10 +1,9 @@
-import type { DecodeContext, DecodedItem } from '@offloader/core';
+import type { DecodeContext, DecodedItem, TextLayout } from '@offloader/core';
+import { readLineBytes, readUtf8Chunks } from '@offloader/core';
 import { decodeEntry, type EntryContext } from './entryItems.js';
 import { CustomEventCodes, fileError } from './errors.js';
 import { DocumentStructureError, JsonRecordsScanner } from './JsonRecordsScanner.js';
-import { LineSplitter } from './LineSplitter.js';
 import type { RecordConverter } from './RecordConverter.js';
-import { readUtf8, type TextLayout } from './TextInput.js';
 
 /** What both readers get for one pass over one file. */
 export interface ReaderInput {
@@ -26,7 +25,7 @@ export async function* readDocument(input: ReaderInput): AsyncGenerator<DecodedI
   const { context, layout, converter } = input;
   const path = context.file.path;
   const header = new JsonRecordsScanner({ captureElements: false, maxElementBytes: 0 });
-  for await (const chunk of readUtf8(path, layout)) {
+  for await (const chunk of readUtf8Chunks(path, layout, { strict: true })) {
     structural(path, () => header.push(chunk));
     if (context.signal.aborted) return;
   }
@@ -53,7 +52,7 @@ export async function* readDocument(input: ReaderInput): AsyncGenerator<DecodedI
     skipThrough: resumeAfter,
     maxElementBytes: input.maxTextBytes,
   });
-  for await (const chunk of readUtf8(path, layout)) {
+  for await (const chunk of readUtf8Chunks(path, layout, { strict: true })) {
     const items: DecodedItem[] = [];
     for (const element of structural(path, () => scanner.push(chunk))) {
       if (element.ordinal <= resumeAfter) continue;
@@ -114,7 +113,7 @@ const ESCAPE_MARK = Buffer.from('\\u');
  * is then quarantined whole, before a single record is sent) and whether the file is JSON Lines at all; the
  * second pass decodes line by line. Blank lines are skipped. UTF-8 files resume at the checkpointed offset.
  */
-export async function* readLines(input: ReaderInput): AsyncGenerator<DecodedItem[]> {
+export async function* readJsonLines(input: ReaderInput): AsyncGenerator<DecodedItem[]> {
   const { context, layout, converter } = input;
   const path = context.file.path;
   const survey = await surveyLines(input);
@@ -137,30 +136,55 @@ export async function* readLines(input: ReaderInput): AsyncGenerator<DecodedItem
     route: input.route,
     maxTextBytes: input.maxTextBytes,
   };
-  const withOffsets = layout.encoding === 'utf-8';
+  const withOffsets = layout.encoding === 'utf8';
   const resumeOffset = withOffsets ? (context.resume.offset ?? 0) : 0;
   const start = resumeOffset > 0 ? { line: context.resume.line, offset: resumeOffset } : { line: 0, offset: 0 };
-  const splitter = new LineSplitter(input.maxTextBytes, {
-    line: start.line,
-    offset: Math.max(start.offset, layout.bomBytes),
-  });
   const resumeAfter = context.resume.line;
-  const decode = (line: ReturnType<LineSplitter['push']>[number], items: DecodedItem[]) => {
-    if (line.line <= resumeAfter || (line.bytes !== undefined && isBlank(line.bytes))) return;
-    const slot = { line: line.line, position: { line: line.line }, size: line.size };
-    items.push(decodeEntry(entryContext, withOffsets ? { ...slot, offset: line.endOffset } : slot, line.bytes));
-  };
-  for await (const chunk of readUtf8(path, layout, start.offset)) {
+  for await (const lines of entryLines(input, start)) {
     const items: DecodedItem[] = [];
-    for (const line of splitter.push(chunk)) decode(line, items);
+    for (const line of lines) {
+      if (line.line <= resumeAfter || (line.bytes !== undefined && isBlank(line.bytes))) continue;
+      const slot = { line: line.line, position: { line: line.line }, size: line.size };
+      items.push(decodeEntry(entryContext, withOffsets ? { ...slot, offset: line.endOffset } : slot, line.bytes));
+    }
     if (items.length > 0) yield items;
     if (context.signal.aborted) return;
   }
-  const last = splitter.end();
-  if (last) {
-    const items: DecodedItem[] = [];
-    decode(last, items);
-    if (items.length > 0) yield items;
+}
+
+/** One line of a JSON Lines file as UTF-8. */
+interface EntryLine {
+  line: number;
+  /** The line without its CR/LF; absent when longer than `maxTextBytes`. */
+  bytes?: Uint8Array;
+  /** Length of the line in bytes, also when too long to keep. */
+  size: number;
+  /** Byte offset in the file just after the line's terminator. */
+  endOffset: number;
+}
+
+/** The lines of the file from `from`, holding at most one line of `maxTextBytes` (as UTF-8) in memory. */
+async function* entryLines(input: ReaderInput, from = { line: 0, offset: 0 }): AsyncGenerator<EntryLine[]> {
+  const { context, layout, maxTextBytes } = input;
+  const lines = readLineBytes(context.file.path, {
+    start: Math.max(from.offset, layout.bomLength),
+    line: from.line,
+    encoding: layout.encoding,
+    signal: context.signal,
+    // One byte more for a CR; UTF-16 text takes at most twice its UTF-8 bytes, so the exact check is below.
+    maxLineBytes: layout.encoding === 'utf8' ? maxTextBytes + 1 : 2 * maxTextBytes + 2,
+    longLines: 'report',
+  });
+  for await (const chunk of lines) {
+    yield chunk.texts.map((bytes, index) => {
+      const size = chunk.long?.get(index) ?? bytes.length;
+      return {
+        line: chunk.lines[index],
+        bytes: size > maxTextBytes ? undefined : bytes,
+        size,
+        endOffset: chunk.offsets[index],
+      };
+    });
   }
 }
 
@@ -171,10 +195,9 @@ interface LineSurvey {
 }
 
 async function surveyLines(input: ReaderInput): Promise<LineSurvey> {
-  const { context, layout, converter } = input;
+  const { converter } = input;
   const survey: LineSurvey = { nonBlank: 0, objectLines: 0 };
-  const splitter = new LineSplitter(input.maxTextBytes);
-  const look = (line: ReturnType<LineSplitter['push']>[number]) => {
+  const look = (line: EntryLine) => {
     const bytes = line.bytes;
     if (bytes === undefined) {
       survey.nonBlank++;
@@ -195,12 +218,7 @@ async function surveyLines(input: ReaderInput): Promise<LineSurvey> {
         throw input.refuseStream(stream.value, `line ${line.line} ${stream.field}`);
     }
   };
-  for await (const chunk of readUtf8(context.file.path, layout)) {
-    for (const line of splitter.push(chunk)) look(line);
-    if (context.signal.aborted) return survey;
-  }
-  const last = splitter.end();
-  if (last) look(last);
+  for await (const lines of entryLines(input)) for (const line of lines) look(line);
   return survey;
 }
 

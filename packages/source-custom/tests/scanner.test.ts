@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DocumentStructureError, JsonRecordsScanner, type ScannedElement } from '../src/JsonRecordsScanner.js';
-import { LineSplitter } from '../src/LineSplitter.js';
 
 /** Feeds `text` in chunks of `size` bytes and returns the elements, members and whether a document was seen. */
 function scan(text: string, size: number, options: { skipThrough?: number; maxElementBytes?: number } = {}) {
@@ -106,32 +105,5 @@ describe('JsonRecordsScanner', () => {
     expect(caught).toBeInstanceOf(DocumentStructureError);
     expect((caught as DocumentStructureError).message).toMatch(message);
     expect((caught as DocumentStructureError).line).toBe(line);
-  });
-});
-
-describe('LineSplitter', () => {
-  it.each(CHUNK_SIZES)('splits LF and CRLF lines in chunks of %i bytes, with end offsets', (size) => {
-    const bytes = Buffer.from('a\r\nbb\n\nccc', 'utf8');
-    const splitter = new LineSplitter(100);
-    const lines = [];
-    for (let at = 0; at < bytes.length; at += size) lines.push(...splitter.push(bytes.subarray(at, at + size)));
-    const last = splitter.end();
-    if (last) lines.push(last);
-    expect(lines.map((line) => [line.line, Buffer.from(line.bytes!).toString(), line.endOffset])).toEqual([
-      [1, 'a', 3],
-      [2, 'bb', 6],
-      [3, '', 7],
-      [4, 'ccc', 10],
-    ]);
-  });
-
-  it('drops a line over the limit but counts it', () => {
-    const splitter = new LineSplitter(4);
-    const lines = splitter.push(Buffer.from('1234\r\n12345\nab\n'));
-    expect(lines.map((line) => [line.bytes && Buffer.from(line.bytes).toString(), line.size])).toEqual([
-      ['1234', 4],
-      [undefined, 5],
-      ['ab', 2],
-    ]);
   });
 });

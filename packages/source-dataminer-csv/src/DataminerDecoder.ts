@@ -1,9 +1,7 @@
-import { open } from 'node:fs/promises';
-import type { DecodeContext, DecodedItem, FileDecoder } from '@offloader/core';
-import { OffloaderError, RowError } from '@offloader/core';
+import type { DecodeContext, DecodedItem, FileDecoder, TextEncoding } from '@offloader/core';
+import { OffloaderError, RowError, readLines, sniffText } from '@offloader/core';
 import type { ValidateFunction } from 'ajv';
 import { FieldError } from './errors.js';
-import { detectEncoding, readLines, type TextEncoding } from './LineReader.js';
 import type { UnknownIdListener } from './lookups.js';
 import type { DialectOptions } from './options.js';
 import { readQuoted } from './QuotedReader.js';
@@ -37,7 +35,7 @@ export class DataminerDecoder implements FileDecoder {
     const runtime = this.kinds.get(file.kind.route);
     if (!runtime)
       throw new OffloaderError('PLUGIN_FAILED', `no decoder for route ${file.kind.route}`, { file: file.path });
-    const { encoding, bomLength } = detectEncoding(await readHead(file.path), this.encoding);
+    const { encoding, bomLength } = await sniffText(file.path, this.encoding);
     let currentLine = 0;
     const onUnknown: UnknownIdListener = (field, id, text) =>
       context.notice({
@@ -149,15 +147,4 @@ function rowError(
   reason: string,
 ): DecodedItem {
   return { kind: 'error', error: new RowError(reason, { file: path, line }), line, endLine, offset, raw };
-}
-
-async function readHead(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(buffer, 0, 4, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { readUtf8Chunks, type TextEncoding } from '@offloader/core';
 import { type CsvError, parse } from 'csv-parse';
-import type { TextEncoding } from './LineReader.js';
-import { decodeWin1252 } from './win1252.js';
 
 /** One row of a quoted file: its fields, or why it could not be parsed. */
 export interface QuotedRow {
@@ -28,7 +26,6 @@ export async function* readQuoted(
   const seekable = options.encoding === 'utf8';
   const start = seekable && options.resumeOffset ? options.resumeOffset : options.bomLength;
   const firstLine = seekable && options.resumeOffset ? options.resumeLine : 0;
-  const transcode = transcoderFor(options.encoding);
   const rows: QuotedRow[] = [];
   const newlines: number[] = [];
   let newlineHead = 0;
@@ -101,24 +98,21 @@ export async function* readQuoted(
     },
   });
   parser.resume();
-  const file = createReadStream(path, { start });
+  const chunks = readUtf8Chunks(path, { encoding: options.encoding, bomLength: options.bomLength }, { start });
   try {
-    for await (const chunk of file as AsyncIterable<Buffer>) {
-      const bytes = transcode(chunk, false);
+    for await (const bytes of chunks) {
       for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) newlines.push(fed + at);
       fed += bytes.length;
       await new Promise<void>((resolve, reject) => parser.write(bytes, (error) => (error ? reject(error) : resolve())));
       if (rows.length > 0) yield rows.splice(0);
     }
-    const tail = transcode(Buffer.alloc(0), true);
-    if (tail.length > 0) parser.write(tail);
     await new Promise<void>((resolve, reject) => {
       parser.once('error', reject);
       parser.end(resolve);
     });
     if (rows.length > 0) yield rows.splice(0);
   } finally {
-    file.destroy();
+    await chunks.return(undefined);
     parser.destroy();
   }
 }
@@ -130,14 +124,4 @@ function trimRaw(raw: string): string {
   while (start < end && (raw.charCodeAt(start) === 13 || raw.charCodeAt(start) === 10)) start++;
   while (end > start && (raw.charCodeAt(end - 1) === 13 || raw.charCodeAt(end - 1) === 10)) end--;
   return raw.slice(start, end);
-}
-
-type Transcode = (chunk: Buffer, flush: boolean) => Buffer;
-
-function transcoderFor(encoding: TextEncoding): Transcode {
-  if (encoding === 'utf8') return (chunk) => chunk;
-  if (encoding === 'latin1') return (chunk) => Buffer.from(chunk.toString('latin1'), 'utf8');
-  if (encoding === 'win1252') return (chunk) => Buffer.from(decodeWin1252(chunk, 0, chunk.length), 'utf8');
-  const decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
-  return (chunk, flush) => Buffer.from(decoder.decode(chunk, { stream: !flush }), 'utf8');
 }
