@@ -89,6 +89,7 @@ async function* splitLines<Text>(
           skipped += buffer.length - keep;
           carry = keep > 0 ? buffer.subarray(buffer.length - keep) : undefined;
           carryStart = base + buffer.length - keep;
+          if (options.signal?.aborted) return;
           continue;
         }
         line++;
