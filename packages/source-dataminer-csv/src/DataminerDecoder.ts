@@ -35,7 +35,10 @@ export class DataminerDecoder implements FileDecoder {
     const runtime = this.kinds.get(file.kind.route);
     if (!runtime)
       throw new OffloaderError('PLUGIN_FAILED', `no decoder for route ${file.kind.route}`, { file: file.path });
-    const { encoding, bomLength } = await sniffText(file.path, this.encoding);
+    const sniffed = await sniffText(file.path, this.encoding);
+    // UTF-16BE is no DataMiner encoding: its BOM is not honoured, so the file is read as configured (not text).
+    const { encoding, bomLength } =
+      sniffed.encoding === 'utf16be' ? { encoding: this.encoding, bomLength: 0 } : sniffed;
     let currentLine = 0;
     const onUnknown: UnknownIdListener = (field, id, text) =>
       context.notice({
