@@ -87,7 +87,6 @@ export function registerKinesisServices(container: DependencyContainer, options:
 export function connectionScope(container: DependencyContainer, client: KinesisClient): DependencyContainer {
   const scope = container.createChildContainer();
   const options = scope.resolve<KinesisSinkOptions>(Tokens.PluginOptions);
-  scope.register(KinesisTokens.Client, { useValue: client });
   scope.register(KinesisTokens.Api, {
     useValue: { putRecords: (input, signal) => sendPutRecords(client, input, signal) } satisfies PutRecordsApi,
   });

@@ -21,8 +21,6 @@ export const KinesisTokens = {
   PauseOnErrorMs: Symbol.for('offloader.kinesis.PauseOnErrorMs'),
   /** Where the sink sends (`KinesisConnection`): client, writer, embedded server. */
   Connection: Symbol.for('offloader.kinesis.Connection'),
-  /** Per connection: the SDK client in use. */
-  Client: Symbol.for('offloader.kinesis.Client'),
   /** Per connection: the PutRecords call (`PutRecordsApi`). */
   Api: Symbol.for('offloader.kinesis.Api'),
   /** Per connection: per-shard pacing (`ShardPacer`), or undefined when `shardRate.enabled` is false. */
