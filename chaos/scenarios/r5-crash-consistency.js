@@ -180,7 +180,7 @@ async function runChain(options) {
     const previousRow = rows.at(-1);
     if (previousRow) previousRow.duplicates = ledger.epochs[ledger.epoch].duplicates;
     ledger.nextEpoch();
-    pending = (await pendingInput(input, afterDelivery)).length;
+    pending = (await pendingInput(dir, afterDelivery)).length;
     if (!row.killed) continue;
     await damageState(dir, row);
     rows.push(row);
@@ -224,19 +224,33 @@ function markCameUp(row, { delivered, exited }) {
 }
 
 /** Input files that still need delivering (archive: all left; keep: those without a done marker). */
-async function pendingInput(input, afterDelivery) {
+/**
+ * Input files not delivered yet. With `keep` a delivered file stays; it is done when its done marker says so
+ * or the checkpoint does (`done: true`): a damaged marker alone does not make it pending, the source still
+ * knows it from the checkpoint (and the other way round), so counting only markers would stop new input.
+ */
+async function pendingInput(dir, afterDelivery) {
+  const input = join(dir, 'in');
   const files = await listFiles(input);
   if (afterDelivery === 'archive') return files;
-  const markers = await claimFiles(input);
   const done = new Set();
-  for (const marker of markers) {
+  for (const marker of await claimFiles(input)) {
     // The marker names its file (`file`, relative to the root); a damaged marker counts as not done.
-    const body = await readFile(marker, 'utf8')
-      .then((text) => JSON.parse(text))
-      .catch(() => undefined);
+    const body = await readJson(marker);
     if (body?.done !== undefined && typeof body.file === 'string') done.add(body.file);
   }
+  for (const checkpoint of await checkpointFiles(dir)) {
+    const entries = (await readJson(checkpoint))?.files ?? {};
+    for (const [relPath, entry] of Object.entries(entries)) if (entry?.done === true) done.add(relPath);
+  }
   return files.filter((file) => !done.has(file));
+}
+
+/** The parsed JSON of a file, or undefined when it is missing or damaged. */
+function readJson(path) {
+  return readFile(path, 'utf8')
+    .then((text) => JSON.parse(text))
+    .catch(() => undefined);
 }
 
 async function claimFiles(input) {
