@@ -15,6 +15,12 @@ export interface KindRuntime {
   columns: readonly string[];
 }
 
+/**
+ * Rows handed on at a time. A read chunk holds thousands of rows; yielding them in slices lets each slice's records
+ * be sent and become garbage while they are still young, instead of all surviving into the old generation.
+ */
+const YIELD_ROWS = 500;
+
 /** Event code of ids missing from the lookup tables (one event per file). */
 export const UNKNOWN_ENUM_ID = 'UNKNOWN_ENUM_ID';
 
@@ -54,7 +60,7 @@ export class DataminerDecoder implements FileDecoder {
       const start = resume.offset && resume.offset > bomLength ? resume.offset : bomLength;
       const firstLine = start === bomLength ? 0 : resume.line;
       for await (const chunk of readLines(file.path, { start, line: firstLine, encoding, signal: context.signal })) {
-        const items: DecodedItem[] = [];
+        let items: DecodedItem[] = [];
         const { texts, lines, offsets } = chunk;
         const last = texts.length - 1;
         for (let i = 0; i <= last; i++) {
@@ -76,6 +82,10 @@ export class DataminerDecoder implements FileDecoder {
                 )
               : this.decodeRow(runtime, text.split(delimiter), text, line, line, offsets[i], file.path, onUnknown);
           if (item) items.push(item);
+          if (items.length >= YIELD_ROWS) {
+            yield items;
+            items = [];
+          }
         }
         if (items.length > 0) yield items;
       }

@@ -9,6 +9,8 @@ const TIME_FORMAT = 'expected YYYY-MM-DD HH:mm:ss[.fffffff]';
  */
 export class FieldReader {
   private readonly nullTokens: Set<string>;
+  /** Longest null token: a longer field is not null without hashing it (most fields, on every row). */
+  private readonly longestNull: number;
 
   constructor(
     nullTokens: readonly string[],
@@ -16,15 +18,16 @@ export class FieldReader {
     private readonly timestamps: TimestampParser,
   ) {
     this.nullTokens = new Set(nullTokens);
+    this.longestNull = Math.max(-1, ...nullTokens.map((token) => token.length));
   }
 
   isNull(raw: string): boolean {
-    return this.nullTokens.has(raw);
+    return raw.length <= this.longestNull && this.nullTokens.has(raw);
   }
 
   /** Text column: null becomes `""`; the text is kept exactly (after unescaping, when enabled). */
   text(raw: string): string {
-    if (this.nullTokens.has(raw)) return '';
+    if (this.isNull(raw)) return '';
     return this.backslashEscapes && raw.includes('\\') ? unescapeBackslashes(raw) : raw;
   }
 
@@ -34,14 +37,14 @@ export class FieldReader {
     if (value === undefined) {
       throw new FieldError(
         column,
-        this.nullTokens.has(raw) ? 'is empty (null) but must be an integer' : `"${raw}" is not an integer`,
+        this.isNull(raw) ? 'is empty (null) but must be an integer' : `"${raw}" is not an integer`,
       );
     }
     return value;
   }
 
   intOrNull(raw: string, column: string): number | null {
-    return this.nullTokens.has(raw) ? null : this.int(raw, column);
+    return this.isNull(raw) ? null : this.int(raw, column);
   }
 
   time(raw: string, column: string): ParsedTime {
@@ -49,16 +52,14 @@ export class FieldReader {
     if (parsed === undefined) {
       throw new FieldError(
         column,
-        this.nullTokens.has(raw)
-          ? `is empty (null) but must be a date-time`
-          : `"${raw}" is not a date-time (${TIME_FORMAT})`,
+        this.isNull(raw) ? `is empty (null) but must be a date-time` : `"${raw}" is not a date-time (${TIME_FORMAT})`,
       );
     }
     return parsed;
   }
 
   timeOrNull(raw: string, column: string): ParsedTime | null {
-    return this.nullTokens.has(raw) ? null : this.time(raw, column);
+    return this.isNull(raw) ? null : this.time(raw, column);
   }
 }
 

@@ -180,11 +180,14 @@ export class FolderSource implements Source {
       const target = await this.parts.rootGuard.outside(file.path);
       if (target !== undefined) throw this.parts.events.outsideRoot(file, target);
       const context = { file, resume, signal, notice: run.notice.bind(run) };
+      // Updated in place for every row (an object per row would only feed the garbage collector); addMark copies it.
+      const last = run.last;
       reading: for await (const items of this.options.decoder.decode(context)) {
         let errors = 0;
         for (let at = 0; at < items.length; at++) {
           const item = items[at];
-          run.last = { line: item.endLine ?? item.line, offset: item.offset };
+          last.line = item.endLine ?? item.line;
+          last.offset = item.offset;
           if (item.kind === 'error') {
             if (item.rawMissing) run.keepWhole = true;
             errors += this.parts.rejected.rejectRow(run, item);
