@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A shard's slice of the 128-bit hash key space. */
 export interface HashRange {
@@ -9,7 +9,8 @@ export interface HashRange {
 
 /** The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes as an unsigned 128-bit integer. */
 export function hashKeyOf(partitionKey: string): bigint {
-  return BigInt(`0x${createHash('md5').update(partitionKey, 'utf8').digest('hex')}`);
+  // One-shot hash: about twice as fast as createHash().update().digest(), and it runs for every record sent.
+  return BigInt(`0x${hash('md5', partitionKey, 'hex')}`);
 }
 
 /** The hash key that decides the shard: the explicit one when present, else MD5 of the partition key. */
