@@ -3,13 +3,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pipeline, silentLogger } from '@offloader/core';
+import { limitHeapGrowth, Pipeline, silentLogger } from '@offloader/core';
 import { kinesisSink, USER_RECORDS_PUT } from '@offloader/sink-kinesis';
 import { finish, workerInput } from '../lib/fork.js';
 import { localSinkOptions } from '../lib/localClient.js';
 import { generatedSource } from '../lib/trendRecords.js';
 
 const { endpoint, stream, count, sinkOptions } = workerInput();
+// The process settings of `offloader run`, so the figures are those of the command.
+limitHeapGrowth();
 const stateDir = mkdtempSync(join(tmpdir(), 'offloader-bench-producer-'));
 const pipeline = await Pipeline.fromDefinition(
   {

@@ -5,13 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pipeline } from '@offloader/core';
+import { limitHeapGrowth, Pipeline } from '@offloader/core';
 import { kinesisSink } from '@offloader/sink-kinesis';
 import { plugins as dataminerPlugins } from '@offloader/source-dataminer-csv';
 import { peakRssBytes, workerInput } from '../lib/fork.js';
 import { localSinkOptions } from '../lib/localClient.js';
 
 const { root, endpoint, streams, sourceOptions, sinkOptions } = workerInput();
+// The process settings of `offloader run`, so the figures are those of the command.
+limitHeapGrowth();
 const stateDir = mkdtempSync(join(tmpdir(), 'offloader-bench-live-'));
 
 /** A logger that only listens for "file delivered", the source's last word on a file. @type {any} */

@@ -3,11 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pipeline, silentLogger } from '@offloader/core';
+import { limitHeapGrowth, Pipeline, silentLogger } from '@offloader/core';
 import { plugins } from '@offloader/source-dataminer-csv';
 import { finish, peakRssBytes, workerInput } from '../lib/fork.js';
 
 const { root, kinds } = workerInput();
+// The process settings of `offloader run`, so the figures are those of the command.
+limitHeapGrowth();
 // keep leaves a done marker per file in the folder's claims; the next repetition must start from a clean slate.
 rmSync(join(root, '.offloader-claims'), { recursive: true, force: true });
 const stateDir = mkdtempSync(join(tmpdir(), 'offloader-bench-state-'));

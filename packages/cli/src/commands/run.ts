@@ -58,7 +58,9 @@ async function runPipeline(args: RunArgs): Promise<number> {
     loadPipelineForCommand(args.pipeline),
     import('@offloader/status'),
   ]);
-  const { Metric, Pipeline } = core;
+  const { limitHeapGrowth, Metric, Pipeline } = core;
+  // A service beside DataMiner: garbage is reclaimed before the heap grows far past what is in use (see B6).
+  limitHeapGrowth();
   const { definition } = loaded;
   if (args.logLevel) definition.log.level = args.logLevel as typeof definition.log.level;
   if (args.dryRun) {
