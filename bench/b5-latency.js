@@ -12,7 +12,7 @@ import { count, fixed } from './lib/stats.js';
 const EVERY_MS = 200;
 const ROWS_PER_FILE = 200;
 const KINDS = /** @type {const} */ (['data', 'dataavg', 'alarm']);
-/** The settings docs/yaml-reference.md (option `watch`) recommends for low latency. */
+/** The low-latency settings of docs/latency-and-footprint.md. */
 export const LOW_LATENCY = {
   source: { watch: true, complete: { mode: 'stable', settleMs: 300 } },
   sink: { lingerMs: 20 },
