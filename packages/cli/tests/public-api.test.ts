@@ -40,6 +40,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'inject',
     'injectable',
     'instanceCachingFactory',
+    'limitHeapGrowth',
     'loadPipelineFile',
     'parsePipeline',
     'payloadOf',

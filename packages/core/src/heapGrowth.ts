@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
  * collected it (peak RSS 187 MiB in bench B6). At 50 % the heap stays near 1.5× its live size; the price is
  * more frequent full collections, each costing about the live size (tens of MB), not the garbage.
  */
-export const HEAP_GROWTH_PERCENT = 50;
+const HEAP_GROWTH_PERCENT = 50;
 
 /**
  * Bounds how far V8 lets the old generation grow before collecting it, for a long-running process sharing a

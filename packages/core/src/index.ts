@@ -67,7 +67,7 @@ export {
   sniffText,
 } from './folder/index.js';
 export type { HealthCondition, HealthReport, HealthStatus } from './health.js';
-export { HEAP_GROWTH_PERCENT, limitHeapGrowth } from './heapGrowth.js';
+export { limitHeapGrowth } from './heapGrowth.js';
 export type { Logger, LoggerOptions } from './logger.js';
 export { createLogger, silentLogger } from './logger.js';
 // Metrics
