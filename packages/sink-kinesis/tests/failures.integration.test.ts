@@ -1,32 +1,21 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import {
-  coreServices,
-  createPipelineContainer,
-  Metric,
-  OffloaderError,
-  type OffloadRecord,
-  type RecordOutcome,
-  systemClock,
-} from '@offloader/core';
+import { Metric, OffloaderError, type OffloadRecord, type RecordOutcome } from '@offloader/core';
 import {
   createTestSink,
   type FaultProxy,
   type LocalKinesis,
-  memoryLogger,
   startFaultProxy,
   startLocalKinesis,
   trendRecords,
   writeAll,
 } from '@offloader/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AimdConcurrency } from '../src/aimd.js';
 import { createKinesisClient } from '../src/client.js';
-import { SecretRedactor } from '../src/errors.js';
 import { KinesisLimits, tailStream } from '../src/index.js';
-import { effectiveLimits, MIB } from '../src/limits.js';
+import { MIB } from '../src/limits.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../src/local/index.js';
-import { type PutEntry, PutRecordsWriter } from '../src/PutRecordsWriter.js';
-import { StreamHealth } from '../src/streamHealth.js';
+import type { PutEntry, PutRecordsApi } from '../src/PutRecordsWriter.js';
+import { testWriter } from './writerHarness.js';
 
 let local: LocalKinesis;
 let proxy: FaultProxy;
@@ -323,33 +312,20 @@ describe('partition keys the server counts differently', () => {
 
 describe('a request the server refuses as a whole without naming a record', () => {
   function realWriter() {
-    const container = createPipelineContainer({ stateDir: '/nonexistent', mode: { dryRun: true } });
-    const services = coreServices(container);
     const client = createKinesisClient({
       endpoint: local.endpoint,
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
     const calls: number[] = [];
-    const writer = new PutRecordsWriter({
-      api: {
-        putRecords: (input, signal) => {
-          calls.push(input.Records?.length ?? 0);
-          return client.send(new PutRecordsCommand(input), { abortSignal: signal });
-        },
+    const api: PutRecordsApi = {
+      putRecords: (input, signal) => {
+        calls.push(input.Records?.length ?? 0);
+        return client.send(new PutRecordsCommand(input), { abortSignal: signal });
       },
-      sinkId: 'sink',
-      limits: effectiveLimits(),
-      retry: { maxAttempts: 3, maxElapsedMs: 0, baseDelayMs: 1, maxDelayMs: 2 },
-      clock: systemClock,
-      metrics: services.metrics,
-      events: services.events,
-      logger: memoryLogger(),
-      health: new StreamHealth('sink', services.events, memoryLogger(), systemClock, 60_000),
-      concurrency: new AimdConcurrency(4),
-      redactor: new SecretRedactor(),
-      callDeadlineMs: 30_000,
-    });
+    };
+    const retry = { maxAttempts: 3, maxElapsedMs: 0, baseDelayMs: 1, maxDelayMs: 2 };
+    const { writer, services } = testWriter(api, { retry, callDeadlineMs: 30_000 });
     return { writer, services, calls, close: () => client.destroy() };
   }
   const entry = (partitionKey: string, i: number): PutEntry => ({

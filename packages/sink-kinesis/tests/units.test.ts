@@ -1,24 +1,15 @@
 import type { PutRecordsInput, PutRecordsOutput } from '@aws-sdk/client-kinesis';
-import {
-  coreServices,
-  createPipelineContainer,
-  type DeliveryError,
-  Metric,
-  PluginRegistry,
-  systemClock,
-} from '@offloader/core';
-import { memoryLogger } from '@offloader/testkit';
+import { type DeliveryError, Metric, PluginRegistry } from '@offloader/core';
 import { describe, expect, it } from 'vitest';
 import { AimdConcurrency } from '../src/aimd.js';
 import { endpointUrl, resolveProxy } from '../src/client.js';
 import { classifyCallError, classifyRecordError, SecretRedactor } from '../src/errors.js';
 import { KinesisLimits, kinesisSink } from '../src/index.js';
-import { effectiveLimits } from '../src/limits.js';
 import { DEFAULT_LOCAL, DEFAULT_PARTITION_KEY, DEFAULT_RETRY } from '../src/options.js';
-import { type PutEntry, PutRecordsWriter } from '../src/PutRecordsWriter.js';
+import type { PutEntry } from '../src/PutRecordsWriter.js';
 import { compilePartitionKey } from '../src/partitionKeys.js';
 import { fullJitterDelay, retryAllowed } from '../src/retry.js';
-import { StreamHealth } from '../src/streamHealth.js';
+import { testWriter } from './writerHarness.js';
 
 describe('error classification', () => {
   describe.each([
@@ -233,28 +224,15 @@ describe('options schema', () => {
 
 describe('PutRecordsWriter (stubbed API)', () => {
   function harness(answer: (input: PutRecordsInput, call: number) => PutRecordsOutput | Promise<PutRecordsOutput>) {
-    const container = createPipelineContainer({ stateDir: '/nonexistent', mode: { dryRun: true } });
-    const services = coreServices(container);
     const calls: PutRecordsInput[] = [];
-    const writer = new PutRecordsWriter({
-      api: {
-        putRecords: async (input) => {
-          calls.push(input);
-          return answer(input, calls.length);
-        },
+    const api = {
+      putRecords: async (input: PutRecordsInput) => {
+        calls.push(input);
+        return answer(input, calls.length);
       },
-      sinkId: 'sink',
-      limits: effectiveLimits(),
-      retry: { maxAttempts: 5, maxElapsedMs: 0, baseDelayMs: 1, maxDelayMs: 2 },
-      clock: systemClock,
-      metrics: services.metrics,
-      events: services.events,
-      logger: memoryLogger(),
-      health: new StreamHealth('sink', services.events, memoryLogger(), systemClock, 60_000),
-      concurrency: new AimdConcurrency(4),
-      redactor: new SecretRedactor(),
-      callDeadlineMs: 60_000,
-    });
+    };
+    const retry = { maxAttempts: 5, maxElapsedMs: 0, baseDelayMs: 1, maxDelayMs: 2 };
+    const { writer, services } = testWriter(api, { retry, callDeadlineMs: 60_000 });
     return { writer, calls, services };
   }
   const entries = (n: number): PutEntry[] =>
