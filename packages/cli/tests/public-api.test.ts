@@ -35,6 +35,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'createPluginContext',
     'definePlugin',
     'folderOptionsProperties',
+    'folderPathProperty',
     'folderPathProblems',
     'folderSettingsFrom',
     'inject',

@@ -60,6 +60,7 @@ export {
   FileDecodeError,
   folderOptionsProperties,
   folderPathProblems,
+  folderPathProperty,
   folderSettingsFrom,
   readLineBytes,
   readLines,

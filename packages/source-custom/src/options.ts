@@ -1,4 +1,9 @@
-import { type FolderOptionDefaults, type FromSchema, folderOptionsProperties } from '@offloader/core';
+import {
+  type FolderOptionDefaults,
+  type FromSchema,
+  folderOptionsProperties,
+  folderPathProperty,
+} from '@offloader/core';
 
 /** Producers of custom files expect them archived; settle 2 s, poll 1 s. */
 export const CUSTOM_FOLDER_DEFAULTS: FolderOptionDefaults = {
@@ -17,13 +22,10 @@ export const customSourceOptionsSchema = {
   additionalProperties: false,
   required: ['path'],
   properties: {
-    path: {
-      type: 'string',
-      minLength: 1,
-      description:
-        'Folder the producer writes custom offload files into (relative paths are resolved against the pipeline file; Windows paths are accepted). Only the files directly in it are read, never sub-folders.',
-      examples: ['D:\\Offload\\Custom', './custom-in'],
-    },
+    path: folderPathProperty(
+      'Folder the producer writes custom offload files into (relative paths are resolved against the pipeline file; Windows paths are accepted). Only the files directly in it are read, never sub-folders.',
+      ['D:\\Offload\\Custom', './custom-in'],
+    ),
     allowedStreams: {
       type: 'array',
       items: { type: 'string', minLength: 1 },

@@ -51,61 +51,53 @@ export abstract class RowMapper {
   }
 }
 
-/** Real-time trend rows (`data` table). */
-export class DataMapper extends RowMapper {
+/**
+ * Trend rows: real-time (`data`) and average (`dataavg`) records share every field but the value, which each kind
+ * adds in its place so the fields keep the connector's order.
+ */
+abstract class TrendMapper extends RowMapper {
+  protected abstract addValue(record: Record<string, unknown>, f: string[]): void;
+
   map(f: string[], onUnknown: UnknownIdListener) {
     const { reader, lookups } = this.settings;
     const at = this.at;
     const time = reader.time(f[at.dtFirst], 'dtFirst');
     const status = reader.int(f[at.iStatus], 'iStatus');
-    return this.finish(
-      {
-        DOCUMENT_TYPE: this.documentType,
-        DMAID: reader.int(f[at.iDmaID], 'iDmaID'),
-        EID: reader.int(f[at.iEid], 'iEid'),
-        PID: reader.int(f[at.iPid], 'iPid'),
-        INDEX: reader.text(f[at.chIndex]),
-        VALUE: reader.text(f[at.chValue]),
-        TIMESTAMP: time.iso,
-        TIMESTAMP_UNIX: time.unix,
-        ISTATUS: status,
-        ISTATUS_DESC: lookups.istatusText(status, onUnknown),
-        ELEMENT_NAME: reader.text(f[at.elementName]),
-        PARAMETER_NAME: reader.text(f[at.parameterName]),
-      },
-      true,
-    );
+    const record: Record<string, unknown> = {
+      DOCUMENT_TYPE: this.documentType,
+      DMAID: reader.int(f[at.iDmaID], 'iDmaID'),
+      EID: reader.int(f[at.iEid], 'iEid'),
+      PID: reader.int(f[at.iPid], 'iPid'),
+      INDEX: reader.text(f[at.chIndex]),
+    };
+    this.addValue(record, f);
+    record.TIMESTAMP = time.iso;
+    record.TIMESTAMP_UNIX = time.unix;
+    record.ISTATUS = status;
+    record.ISTATUS_DESC = lookups.istatusText(status, onUnknown);
+    record.ELEMENT_NAME = reader.text(f[at.elementName]);
+    record.PARAMETER_NAME = reader.text(f[at.parameterName]);
+    return this.finish(record, true);
+  }
+}
+
+/** Real-time trend rows (`data` table). */
+export class DataMapper extends TrendMapper {
+  protected addValue(record: Record<string, unknown>, f: string[]): void {
+    record.VALUE = this.settings.reader.text(f[this.at.chValue]);
   }
 }
 
 /** Average trend rows (`dataavg` table): the file holds avg, **max**, min. */
-export class DataAvgMapper extends RowMapper {
-  map(f: string[], onUnknown: UnknownIdListener) {
-    const { reader, lookups } = this.settings;
+export class DataAvgMapper extends TrendMapper {
+  protected addValue(record: Record<string, unknown>, f: string[]): void {
+    const { reader } = this.settings;
     const at = this.at;
-    const time = reader.time(f[at.dtFirst], 'dtFirst');
-    const status = reader.int(f[at.iStatus], 'iStatus');
-    return this.finish(
-      {
-        DOCUMENT_TYPE: this.documentType,
-        DMAID: reader.int(f[at.iDmaID], 'iDmaID'),
-        EID: reader.int(f[at.iEid], 'iEid'),
-        PID: reader.int(f[at.iPid], 'iPid'),
-        INDEX: reader.text(f[at.chIndex]),
-        AVGTREND: {
-          AVG: reader.text(f[at.avgValue]),
-          MIN: reader.text(f[at.minValue]),
-          MAX: reader.text(f[at.maxValue]),
-        },
-        TIMESTAMP: time.iso,
-        TIMESTAMP_UNIX: time.unix,
-        ISTATUS: status,
-        ISTATUS_DESC: lookups.istatusText(status, onUnknown),
-        ELEMENT_NAME: reader.text(f[at.elementName]),
-        PARAMETER_NAME: reader.text(f[at.parameterName]),
-      },
-      true,
-    );
+    record.AVGTREND = {
+      AVG: reader.text(f[at.avgValue]),
+      MIN: reader.text(f[at.minValue]),
+      MAX: reader.text(f[at.maxValue]),
+    };
   }
 }
 

@@ -1,4 +1,9 @@
-import { type FolderOptionDefaults, type FromSchema, folderOptionsProperties } from '@offloader/core';
+import {
+  type FolderOptionDefaults,
+  type FromSchema,
+  folderOptionsProperties,
+  folderPathProperty,
+} from '@offloader/core';
 import { type DataminerKind, DEFAULT_COLUMNS, DEFAULT_DIRS, DEFAULT_DOCUMENT_TYPES, KINDS } from './columns.js';
 
 /** Spec defaults (§1, §8): poll 10 s, settle 5 s, delete after delivery, failures to `<path>/Failed`. */
@@ -84,13 +89,10 @@ export const optionsSchema = {
   additionalProperties: false,
   required: ['path'],
   properties: {
-    path: {
-      type: 'string',
-      minLength: 1,
-      description:
-        'Offload root folder (alarms at the root, Data/ and Dataavg/ below). Windows paths accepted; relative paths resolve against the pipeline file.',
-      examples: ['C:\\Skyline DataMiner\\System Cache\\Offload', './offload'],
-    },
+    path: folderPathProperty(
+      'Offload root folder (alarms at the root, Data/ and Dataavg/ below). Windows paths accepted; relative paths resolve against the pipeline file.',
+      ['C:\\Skyline DataMiner\\System Cache\\Offload', './offload'],
+    ),
     kinds: {
       type: 'array',
       items: { enum: [...KINDS] },

@@ -17,6 +17,7 @@ export {
   type FolderPluginOptions,
   folderOptionsProperties,
   folderPathProblems,
+  folderPathProperty,
   folderSettingsFrom,
 } from './options.js';
 export { isForbiddenFolder, NamePatterns } from './patterns.js';

@@ -28,6 +28,17 @@ export interface FolderOptionDefaults {
 }
 
 /**
+ * JSON Schema of a folder source's `path` option; each plugin says what its folder holds. The shared rules
+ * (Windows paths, relative to the pipeline file) are checked by {@link folderPathProblems}.
+ */
+export function folderPathProperty<Description extends string, Example extends string>(
+  description: Description,
+  examples: readonly Example[],
+) {
+  return { type: 'string', minLength: 1, description, examples } as const;
+}
+
+/**
  * JSON Schema properties of the shared folder options, so every file source reads the same YAML
  * (`complete: { mode, settleMs }`, `afterDelivery`, …). Spread them into a plugin's own `properties`.
  */
