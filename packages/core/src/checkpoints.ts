@@ -105,7 +105,8 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   private pathOf(sourceId: string): string {
-    return join(this.dir, fitName(sourceId.replace(/[^A-Za-z0-9_.-]/g, '_'), '.json'));
+    // `+` passes: ids never hold it, so a source's second document (`<id>+done`) cannot meet another id's name.
+    return join(this.dir, fitName(sourceId.replace(/[^A-Za-z0-9_.+-]/g, '_'), '.json'));
   }
 }
 

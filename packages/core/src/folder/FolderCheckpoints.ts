@@ -49,16 +49,27 @@ function isCheckpointDocument(value: unknown): value is FolderCheckpointDocument
   );
 }
 
+/** Key of the second document of a folder source: the files delivered and kept in place. */
+export function doneListId(sourceId: string): string {
+  return `${sourceId}+done`;
+}
+
 /**
  * Per-file progress, persisted through the {@link CheckpointStore} (durable writes, one previous generation kept).
  * Writes are throttled to one per `intervalMs` (or sooner once `MAX_RECORDS_BEHIND` records pile up) and never
  * overlap: while one is on its way to the disk, later changes are coalesced into the next. `flush()` writes at
  * once (file finished, stop). In dry-run nothing is persisted.
+ *
+ * Files delivered and kept in place (`done`) live in a second document, written only when that list changes: with
+ * `afterDelivery: keep` thousands of them pile up, and the progress document is written every 1,000 records, so
+ * carrying them there made every write, and a backlog of small files, grow with the number of files kept.
  */
 export class FolderCheckpoints {
   private entries = new Map<string, FileCheckpoint>();
   private timer?: NodeJS.Timeout;
   private dirty = false;
+  /** The done list changed since it was last written. */
+  private doneChanged = false;
   private recordsBehind = 0;
   private writing: Promise<void> = Promise.resolve();
   /** The write waiting for the one in flight, if any: later flushes join it instead of queueing more. */
@@ -75,25 +86,31 @@ export class FolderCheckpoints {
       beforeWrite?: () => Promise<void>;
       /** Last say on what is stored for a file, once `beforeWrite` ran (e.g. what output really reached disk). */
       persisted?: (relPath: string, entry: FileCheckpoint) => FileCheckpoint;
-      /** The stored checkpoint was damaged; `inProgress` files of the generation used resume from earlier lines. */
-      onRecovered?: (recovery: CheckpointRecovery, inProgress: number) => void;
+      /**
+       * A stored document was damaged. `progress`: `inProgress` files of the generation used resume from earlier
+       * lines; `done`: the list of files delivered and kept in place fell back.
+       */
+      onRecovered?: (recovery: CheckpointRecovery, inProgress: number, part: 'progress' | 'done') => void;
       /** A write failed (it is retried with the next one); e.g. the state disk is full. */
       onWriteFailed?: (error: unknown) => void;
     },
   ) {}
 
   async load(): Promise<void> {
-    let recovery: CheckpointRecovery | undefined;
-    const document = await this.store.load<FolderCheckpointDocument>(this.options.sourceId, {
-      accept: isCheckpointDocument,
-      onRecovered: (value) => {
-        recovery = value;
-      },
-    });
-    if (document) this.entries = new Map(Object.entries(document.files));
-    if (recovery) {
+    const recoveries: [CheckpointRecovery, 'progress' | 'done'][] = [];
+    const load = (id: string, part: 'progress' | 'done') =>
+      this.store.load<FolderCheckpointDocument>(id, {
+        accept: isCheckpointDocument,
+        onRecovered: (recovery) => recoveries.push([recovery, part]),
+      });
+    const progress = await load(this.options.sourceId, 'progress');
+    const done = await load(doneListId(this.options.sourceId), 'done');
+    this.entries = mergeDocuments(progress, done);
+    // Done entries of a progress document written before the split move to the done list at the next write.
+    if (progress && Object.values(progress.files).some((entry) => entry.done)) this.doneChanged = true;
+    for (const [recovery, part] of recoveries) {
       const inProgress = [...this.entries.values()].filter((entry) => !entry.done).length;
-      this.options.onRecovered?.(recovery, inProgress);
+      this.options.onRecovered?.(recovery, inProgress, part);
     }
   }
 
@@ -102,8 +119,7 @@ export class FolderCheckpoints {
     const entry = this.entries.get(file.relPath);
     if (!entry) return undefined;
     if (entry.size !== file.size || entry.mtimeMs !== file.mtimeMs) {
-      this.entries.delete(file.relPath);
-      this.markDirty();
+      this.remove(file.relPath);
       return undefined;
     }
     return entry;
@@ -121,6 +137,7 @@ export class FolderCheckpoints {
    */
   update(file: FolderFile, change: Partial<FileCheckpoint>, committed = 0): void {
     const entry = this.entries.get(file.relPath) ?? { size: file.size, mtimeMs: file.mtimeMs, line: 0, records: 0 };
+    if (entry.done || change.done) this.doneChanged = true;
     Object.assign(entry, change);
     this.entries.set(file.relPath, entry);
     this.recordsBehind += committed;
@@ -133,7 +150,11 @@ export class FolderCheckpoints {
   }
 
   remove(relPath: string): void {
-    if (this.entries.delete(relPath)) this.markDirty();
+    const entry = this.entries.get(relPath);
+    if (!entry) return;
+    this.entries.delete(relPath);
+    if (entry.done) this.doneChanged = true;
+    this.markDirty();
   }
 
   /** Forgets files that are gone from the folder (archived by another instance, deleted by hand). */
@@ -168,17 +189,25 @@ export class FolderCheckpoints {
   private async write(): Promise<void> {
     this.dirty = false;
     this.recordsBehind = 0;
-    const { beforeWrite, persisted } = this.options;
+    const writeDone = this.doneChanged;
+    this.doneChanged = false;
+    const { beforeWrite, persisted, sourceId } = this.options;
     try {
       await beforeWrite?.();
-      // The document is taken after beforeWrite, so it vouches only for output that is on disk.
-      const document: FolderCheckpointDocument = { version: 1, files: {} };
-      for (const [key, entry] of this.entries)
-        document.files[key] = persisted ? persisted(key, { ...entry }) : { ...entry };
-      await this.store.save(this.options.sourceId, document);
+      // The documents are taken after beforeWrite, so they vouch only for output that is on disk.
+      const progress: FolderCheckpointDocument = { version: 1, files: {} };
+      const done: FolderCheckpointDocument = { version: 1, files: {} };
+      for (const [key, entry] of this.entries) {
+        if (entry.done && !writeDone) continue;
+        (entry.done ? done : progress).files[key] = persisted ? persisted(key, { ...entry }) : { ...entry };
+      }
+      // The done list first: a file leaves the progress document only once the done list holds it.
+      if (writeDone) await this.store.save(doneListId(sourceId), done);
+      await this.store.save(sourceId, progress);
     } catch (error) {
       this.dirty = true;
-      this.options.logger.error({ err: error, source: this.options.sourceId }, 'checkpoint write failed');
+      if (writeDone) this.doneChanged = true;
+      this.options.logger.error({ err: error, source: sourceId }, 'checkpoint write failed');
       this.options.onWriteFailed?.(error);
     }
   }
@@ -189,4 +218,35 @@ export class FolderCheckpoints {
     this.timer = setTimeout(() => void this.flush(), this.options.intervalMs);
     this.timer.unref();
   }
+}
+
+/**
+ * Both documents as one map. A file in both (the done list was written, the progress document not yet) is done
+ * when the two agree on the file's identity; otherwise the progress document, written after, is the newer.
+ */
+function mergeDocuments(
+  progress: FolderCheckpointDocument | undefined,
+  done: FolderCheckpointDocument | undefined,
+): Map<string, FileCheckpoint> {
+  const entries = new Map(Object.entries(progress?.files ?? {}));
+  for (const [key, entry] of Object.entries(done?.files ?? {})) {
+    const current = entries.get(key);
+    if (!current || (current.size === entry.size && current.mtimeMs === entry.mtimeMs)) entries.set(key, entry);
+  }
+  return entries;
+}
+
+/** Every file entry of a folder source as stored (`offloader status`); damaged documents count as empty. */
+export async function readFolderCheckpoint(
+  store: CheckpointStore,
+  sourceId: string,
+): Promise<Record<string, FileCheckpoint>> {
+  const read = (id: string) => store.load<FolderCheckpointDocument>(id, { accept: isCheckpointDocument });
+  return Object.fromEntries(mergeDocuments(await read(sourceId), await read(doneListId(sourceId))));
+}
+
+/** Forgets both documents of a folder source (`offloader reset`). */
+export async function removeFolderCheckpoint(store: CheckpointStore, sourceId: string): Promise<void> {
+  await store.remove(sourceId);
+  await store.remove(doneListId(sourceId));
 }

@@ -7,7 +7,7 @@ import type { CheckpointStore } from '../checkpoints.js';
 import { OffloaderError } from '../errors.js';
 import type { SourceReset, SourceStatus } from '../plugin.js';
 import { type ClaimBody, claimFileName, fileIdentity, isAlive } from './ClaimRegistry.js';
-import type { FileCheckpoint, FolderCheckpointDocument } from './FolderCheckpoints.js';
+import { type FileCheckpoint, readFolderCheckpoint, removeFolderCheckpoint } from './FolderCheckpoints.js';
 import { CLAIMS_DIR, type FolderFile } from './types.js';
 
 /** What `offloader status` and `offloader reset` need to know about one folder source. */
@@ -26,8 +26,7 @@ export interface DeliveryStateParts {
 /** Reads the delivery state of a folder source from disk; changes nothing. */
 export async function folderStatus(parts: DeliveryStateParts): Promise<SourceStatus> {
   const pathExists = (await stat(parts.root).catch(() => undefined))?.isDirectory() === true;
-  const checkpoint = await parts.store.load<FolderCheckpointDocument>(parts.sourceId);
-  const entries = checkpoint?.version === 1 ? checkpoint.files : {};
+  const entries = await readFolderCheckpoint(parts.store, parts.sourceId);
   const claims = await readClaims(parts.root);
   const status: SourceStatus = {
     source: parts.sourceId,
@@ -73,13 +72,12 @@ export async function resetFolder(parts: DeliveryStateParts): Promise<SourceRese
         `(pid ${running[0][1].pid} on ${running[0][1].host}); stop it before resetting`,
     );
   }
-  const checkpoint = await parts.store.load<FolderCheckpointDocument>(parts.sourceId);
-  const forgotten = new Set(Object.keys(checkpoint?.version === 1 ? checkpoint.files : {}));
+  const forgotten = new Set(Object.keys(await readFolderCheckpoint(parts.store, parts.sourceId)));
   for (const [relPath] of mine) {
     await unlink(join(parts.root, CLAIMS_DIR, claimFileName(relPath))).catch(() => undefined);
     forgotten.add(relPath);
   }
-  await parts.store.remove(parts.sourceId);
+  await removeFolderCheckpoint(parts.store, parts.sourceId);
   return { source: parts.sourceId, forgotten: forgotten.size };
 }
 

@@ -3,7 +3,7 @@ import { OffloaderError } from '../errors.js';
 import type { EventLog } from '../events.js';
 import type { ClaimRecovery } from './ClaimRegistry.js';
 import type { FileRun } from './FileRun.js';
-import { FileDecodeError, type FolderFile } from './types.js';
+import { CLAIMS_DIR, FileDecodeError, type FolderFile } from './types.js';
 
 /** Event codes the folder source emits. */
 export const FolderEventCodes = {
@@ -134,6 +134,21 @@ export class FileEvents {
       code: FolderEventCodes.stateRecovered,
       file,
       message,
+    });
+  }
+
+  doneListRecovered(recovery: CheckpointRecovery): void {
+    const { file, damage, used, previousDamage } = recovery;
+    const fallback =
+      used === 'previous'
+        ? `its previous generation (${file}.prev) is used`
+        : `its previous generation was ${previousDamage ?? 'missing'} too`;
+    this.events.emit({
+      severity: 'warning',
+      source: this.source,
+      code: FolderEventCodes.stateRecovered,
+      file,
+      message: `list of delivered files kept in place ${file} was ${damage}; ${fallback}. A kept file it no longer lists is still skipped while its done marker in ${CLAIMS_DIR} holds; without one it is sent again; nothing is skipped`,
     });
   }
 

@@ -104,8 +104,10 @@ export function resolveFolderParts(scope: DependencyContainer, layout: FolderLay
         rejected.hasFailed(relPath)
           ? { ...entry, rejectedThrough: rejected.writtenThrough(relPath) ?? 0, rewriteRejected: true }
           : entry,
-      onRecovered: (recovery, inProgress) =>
-        events.checkpointRecovered(recovery, inProgress, MAX_RECORDS_BEHIND + layout.batchSize),
+      onRecovered: (recovery, inProgress, part) =>
+        part === 'done'
+          ? events.doneListRecovered(recovery)
+          : events.checkpointRecovered(recovery, inProgress, MAX_RECORDS_BEHIND + layout.batchSize),
       onWriteFailed: (error) => storage.noteFailure('state', dirname((error as OffloaderError).file ?? root), error),
     });
   });

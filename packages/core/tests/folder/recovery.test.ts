@@ -177,9 +177,12 @@ describe('a damaged claim or done marker is never fatal', () => {
     await drain(first.source);
     await first.source.stop();
     await damage(claimPath(root, 'Data/x.csv'), 'missing');
-    const checkpoint = join(root, '_state', 'checkpoints', 'folder-test.json');
-    await damage(checkpoint, 'empty');
-    await damage(`${checkpoint}.prev`, 'missing');
+    // Both documents: the progress checkpoint and the list of files delivered and kept in place.
+    for (const name of ['folder-test.json', 'folder-test+done.json']) {
+      const checkpoint = join(root, '_state', 'checkpoints', name);
+      await damage(checkpoint, 'empty');
+      await damage(`${checkpoint}.prev`, 'missing');
+    }
     const second = makeSource(root, join(root, '_state'), { afterDelivery: 'keep' });
     expect((await drain(second.source)).values).toEqual([1, 2, 3, 4]);
     await second.source.stop();
