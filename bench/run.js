@@ -43,11 +43,14 @@ const machine = machineFacts();
 log(`Offloader benchmarks — ${machine.cpu}, ${machine.cores} cores, ${machine.memory}, node ${machine.node}`);
 /** @type {import('./lib/report.js').Table[]} */
 const tables = [];
+let sectionStarted = Date.now();
 const show = (/** @type {import('./lib/report.js').Table[]} */ shown) => {
   for (const table of shown) {
     tables.push(table);
     log(`\n${renderTable(table)}`);
   }
+  log(`\n(${fixed((Date.now() - sectionStarted) / 60_000, 1)} min)`);
+  sectionStarted = Date.now();
 };
 
 let b1DataRowsPerSecond = Number.NaN;
