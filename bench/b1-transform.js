@@ -10,6 +10,8 @@ import { count, fixed, median } from './lib/stats.js';
 
 /** Pairs that also run the named floor. */
 const NAMED_FLOOR_PAIRS = 3;
+/** At least this many pairs per row set (BENCH_PAIRS raises it). */
+const B1_MIN_PAIRS = Math.max(9, Number(process.env.BENCH_PAIRS ?? 0));
 
 /**
  * @param {{ rows: number, log: (line: string) => void }} options
@@ -61,6 +63,10 @@ export async function runB1(options) {
         },
         // Time ratio: the pipeline's time for the rows over the raw floor's.
         ratio: (floors, pipeline) => pipeline.ms / floors.raw.ms,
+        // This machine's speed drifts by a third for seconds at a time, so single pairs land far apart (0.76–1.38
+        // within one run): five pairs with three close together passed the spread test on a bimodal sample.
+        minPairs: B1_MIN_PAIRS,
+        maxPairs: B1_MIN_PAIRS + 4,
       });
       const raw = median(pairs.a.map((floors) => rate(floors.raw)));
       const withNamed = pairs.a.flatMap((floors, i) => (floors.named ? [{ named: floors.named, pipeline: pairs.b[i] }] : []));
