@@ -1,5 +1,6 @@
 import type { Code } from '../codes.js';
-import type { DecodeNotice, FolderFile, ResumePoint } from './types.js';
+import type { OffloadRecord, RecordOrigin } from '../record.js';
+import type { DecodedRecord, DecodeNotice, FolderFile, ResumePoint } from './types.js';
 
 /** One yielded batch of a file, in file order. */
 export interface BatchMark {
@@ -97,4 +98,14 @@ export class FileRun {
     if (seen) seen.count++;
     else this.notices.set(notice.code, { first: notice, count: 1 });
   }
+}
+
+/** The record of a decoded item; optional fields are set only when the decoder gave them. */
+export function recordOf(item: DecodedRecord, route: string, origin: RecordOrigin): OffloadRecord {
+  const record: OffloadRecord = { value: item.value, route: item.route ?? route, origin };
+  if (item.data !== undefined) record.data = item.data;
+  if (item.partitionKey !== undefined) record.partitionKey = item.partitionKey;
+  if (item.explicitHashKey !== undefined) record.explicitHashKey = item.explicitHashKey;
+  if (item.stream !== undefined) record.stream = item.stream;
+  return record;
 }

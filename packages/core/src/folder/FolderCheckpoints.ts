@@ -27,6 +27,11 @@ export interface FileCheckpoint {
 /** Acknowledged records a checkpoint may lag behind before it is written without waiting for the interval. */
 export const MAX_RECORDS_BEHIND = 1000;
 
+/** The done list is written at most this often (ms) while fewer than {@link MAX_UNLISTED_DONE} files wait for it. */
+export const DONE_LIST_INTERVAL_MS = 5000;
+/** Files delivered and kept that may wait in the progress document for the next done-list write. */
+export const MAX_UNLISTED_DONE = 200;
+
 /** The checkpoint document of one folder source. */
 export interface FolderCheckpointDocument {
   version: 1;
@@ -60,9 +65,11 @@ export function doneListId(sourceId: string): string {
  * overlap: while one is on its way to the disk, later changes are coalesced into the next. `flush()` writes at
  * once (file finished, stop). In dry-run nothing is persisted.
  *
- * Files delivered and kept in place (`done`) live in a second document, written only when that list changes: with
- * `afterDelivery: keep` thousands of them pile up, and the progress document is written every 1,000 records, so
- * carrying them there made every write, and a backlog of small files, grow with the number of files kept.
+ * Files delivered and kept in place (`done`) live in a second document: with `afterDelivery: keep` thousands of
+ * them pile up, and the progress document is written every 1,000 records, so carrying them there made every write,
+ * and a backlog of small files, grow with the number of files kept. Rewriting that list whenever a file finishes
+ * would do the same per file, so it is written at most every `doneListIntervalMs` (or once
+ * {@link MAX_UNLISTED_DONE} files wait); until then a finished file's entry stays in the progress document.
  */
 export class FolderCheckpoints {
   private entries = new Map<string, FileCheckpoint>();
@@ -70,6 +77,9 @@ export class FolderCheckpoints {
   private dirty = false;
   /** The done list changed since it was last written. */
   private doneChanged = false;
+  /** Done files the stored done list does not hold yet: they stay in the progress document until it does. */
+  private readonly unlisted = new Set<string>();
+  private doneListWrittenAt = 0;
   private recordsBehind = 0;
   private writing: Promise<void> = Promise.resolve();
   /** The write waiting for the one in flight, if any: later flushes join it instead of queueing more. */
@@ -80,6 +90,8 @@ export class FolderCheckpoints {
     private readonly options: {
       sourceId: string;
       intervalMs: number;
+      /** Default {@link DONE_LIST_INTERVAL_MS}. */
+      doneListIntervalMs?: number;
       persist: boolean;
       logger: Logger;
       /** Runs before each write (e.g. flush output the checkpoint vouches for). */
@@ -107,7 +119,11 @@ export class FolderCheckpoints {
     const done = await load(doneListId(this.options.sourceId), 'done');
     this.entries = mergeDocuments(progress, done);
     // Done entries of a progress document written before the split move to the done list at the next write.
-    if (progress && Object.values(progress.files).some((entry) => entry.done)) this.doneChanged = true;
+    for (const [key, entry] of Object.entries(progress?.files ?? {})) {
+      if (!entry.done || done?.files[key]) continue;
+      this.unlisted.add(key);
+      this.doneChanged = true;
+    }
     for (const [recovery, part] of recoveries) {
       const inProgress = [...this.entries.values()].filter((entry) => !entry.done).length;
       this.options.onRecovered?.(recovery, inProgress, part);
@@ -138,6 +154,7 @@ export class FolderCheckpoints {
   update(file: FolderFile, change: Partial<FileCheckpoint>, committed = 0): void {
     const entry = this.entries.get(file.relPath) ?? { size: file.size, mtimeMs: file.mtimeMs, line: 0, records: 0 };
     if (entry.done || change.done) this.doneChanged = true;
+    if (change.done && !entry.done) this.unlisted.add(file.relPath);
     Object.assign(entry, change);
     this.entries.set(file.relPath, entry);
     this.recordsBehind += committed;
@@ -153,6 +170,7 @@ export class FolderCheckpoints {
     const entry = this.entries.get(relPath);
     if (!entry) return;
     this.entries.delete(relPath);
+    this.unlisted.delete(relPath);
     if (entry.done) this.doneChanged = true;
     this.markDirty();
   }
@@ -189,8 +207,13 @@ export class FolderCheckpoints {
   private async write(): Promise<void> {
     this.dirty = false;
     this.recordsBehind = 0;
-    const writeDone = this.doneChanged;
-    this.doneChanged = false;
+    const now = Date.now();
+    const writeDone =
+      this.doneChanged &&
+      (now - this.doneListWrittenAt >= (this.options.doneListIntervalMs ?? DONE_LIST_INTERVAL_MS) ||
+        this.unlisted.size >= MAX_UNLISTED_DONE);
+    if (writeDone) this.doneChanged = false;
+    const listed = writeDone ? new Set(this.unlisted) : undefined;
     const { beforeWrite, persisted, sourceId } = this.options;
     try {
       await beforeWrite?.();
@@ -198,11 +221,16 @@ export class FolderCheckpoints {
       const progress: FolderCheckpointDocument = { version: 1, files: {} };
       const done: FolderCheckpointDocument = { version: 1, files: {} };
       for (const [key, entry] of this.entries) {
-        if (entry.done && !writeDone) continue;
-        (entry.done ? done : progress).files[key] = persisted ? persisted(key, { ...entry }) : { ...entry };
+        if (entry.done && !writeDone && !this.unlisted.has(key)) continue;
+        const document = entry.done && writeDone ? done : progress;
+        document.files[key] = persisted ? persisted(key, { ...entry }) : { ...entry };
       }
       // The done list first: a file leaves the progress document only once the done list holds it.
-      if (writeDone) await this.store.save(doneListId(sourceId), done);
+      if (writeDone) {
+        await this.store.save(doneListId(sourceId), done);
+        this.doneListWrittenAt = now;
+        for (const key of listed ?? []) this.unlisted.delete(key);
+      }
       await this.store.save(sourceId, progress);
     } catch (error) {
       this.dirty = true;

@@ -4,15 +4,15 @@ import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { OffloaderError } from '../errors.js';
 import { Metric } from '../metrics.js';
 import type { Source, SourceBatch } from '../plugin.js';
-import type { BatchAck, OffloadRecord, RecordOrigin } from '../record.js';
+import type { BatchAck, OffloadRecord } from '../record.js';
 import { fileIdentity } from './ClaimRegistry.js';
 import { type DeliveryStateParts, folderStatus, resetFolder } from './deliveryState.js';
-import { FileRun } from './FileRun.js';
+import { FileRun, recordOf } from './FileRun.js';
 import { FileSchedule } from './FileSchedule.js';
 import { refreshStat } from './FolderScanner.js';
 import { FolderMetrics } from './folderMetrics.js';
 import { type FolderParts, resolveFolderParts } from './folderParts.js';
-import { type DecodedRecord, FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
+import { FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
 
 /**
  * A source that reads the files of a folder (one sub-folder per kind), oldest first, through a plugin-provided
@@ -389,13 +389,3 @@ export class FolderSource implements Source {
 
 /** A claim not touched for this long (10 min) is taken over. */
 const DEFAULT_STALE_CLAIM_MS = 600_000;
-
-/** The record of a decoded item; optional fields are set only when the decoder gave them. */
-function recordOf(item: DecodedRecord, route: string, origin: RecordOrigin): OffloadRecord {
-  const record: OffloadRecord = { value: item.value, route: item.route ?? route, origin };
-  if (item.data !== undefined) record.data = item.data;
-  if (item.partitionKey !== undefined) record.partitionKey = item.partitionKey;
-  if (item.explicitHashKey !== undefined) record.explicitHashKey = item.explicitHashKey;
-  if (item.stream !== undefined) record.stream = item.stream;
-  return record;
-}

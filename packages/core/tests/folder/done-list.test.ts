@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CheckpointRecovery, FileCheckpointStore } from '../../src/checkpoints.js';
-import { FolderCheckpoints, readFolderCheckpoint, removeFolderCheckpoint } from '../../src/folder/FolderCheckpoints.js';
+import {
+  FolderCheckpoints,
+  MAX_UNLISTED_DONE,
+  readFolderCheckpoint,
+  removeFolderCheckpoint,
+} from '../../src/folder/FolderCheckpoints.js';
 import { type FolderFile } from '../../src/folder/types.js';
 import { silentLogger } from '../../src/index.js';
 
@@ -29,10 +34,12 @@ function recordingStore() {
   return { store, saves };
 }
 
-function checkpointsOn(store: FileCheckpointStore, onRecovered?: (...args: unknown[]) => void) {
+/** `doneListIntervalMs` 0: the done list is written with every write that changes it (the deferral has its own test). */
+function checkpointsOn(store: FileCheckpointStore, onRecovered?: (...args: unknown[]) => void, doneListIntervalMs = 0) {
   return new FolderCheckpoints(store, {
     sourceId: 's',
     intervalMs: 3_600_000,
+    doneListIntervalMs,
     persist: true,
     logger: silentLogger(),
     onRecovered,
@@ -73,6 +80,34 @@ describe('the done list of a folder source (files delivered and kept in place)',
     await reloaded.load();
     expect(reloaded.get(fileOf('Data/kept-199.csv'))?.done).toBe(true);
     expect(reloaded.get(current)).toMatchObject({ line: 10, records: 10 });
+  });
+
+  it('writes the done list at most every doneListIntervalMs; a file finished meanwhile stays in the progress document', async () => {
+    const { store, saves } = recordingStore();
+    const checkpoints = checkpointsOn(store, undefined, 3_600_000);
+    const finish = async (i: number) => {
+      checkpoints.update(fileOf(`Data/kept-${i}.csv`), { line: 5, records: 5, done: true });
+      await checkpoints.flush();
+    };
+    // The first change writes the list (nothing was written yet); the next ones wait for the interval.
+    await finish(0);
+    for (let i = 1; i <= 10; i++) await finish(i);
+    expect(saves.filter((id) => id === 's+done')).toHaveLength(1);
+    expect(Object.keys((await documentAt('s+done.json')).files)).toEqual(['Data/kept-0.csv']);
+    const progress = await documentAt('s.json');
+    expect(Object.keys(progress.files)).toHaveLength(10);
+    expect(progress.files['Data/kept-10.csv']).toMatchObject({ done: true });
+
+    // A restart knows all of them as done, from either document.
+    const reloaded = checkpointsOn(new FileCheckpointStore(dir));
+    await reloaded.load();
+    for (const i of [0, 5, 10]) expect(reloaded.get(fileOf(`Data/kept-${i}.csv`))?.done).toBe(true);
+
+    // Once MAX_UNLISTED_DONE files wait, the list is written and the progress document is small again.
+    for (let i = 11; i <= MAX_UNLISTED_DONE; i++) await finish(i);
+    expect(saves.filter((id) => id === 's+done')).toHaveLength(2);
+    expect(Object.keys((await documentAt('s+done.json')).files)).toHaveLength(MAX_UNLISTED_DONE + 1);
+    expect(Object.keys((await documentAt('s.json')).files)).toEqual([]);
   });
 
   it('writes the done list again when a kept file is gone, and drops it from the list', async () => {
