@@ -69,7 +69,9 @@ export async function runB1(options) {
         maxPairs: B1_MIN_PAIRS + 4,
       });
       const raw = median(pairs.a.map((floors) => rate(floors.raw)));
-      const withNamed = pairs.a.flatMap((floors, i) => (floors.named ? [{ named: floors.named, pipeline: pairs.b[i] }] : []));
+      const withNamed = pairs.a.flatMap((floors, i) =>
+        floors.named ? [{ named: floors.named, pipeline: pairs.b[i] }] : [],
+      );
       const named = median(withNamed.map((run) => rate(run.named)));
       const pipeline = median(pairs.b.map(rate));
       const namedRatio = median(withNamed.map((run) => run.pipeline.ms / run.named.ms));
