@@ -15,7 +15,7 @@ import { runCrashConsistencyScenario } from './scenarios/r5-crash-consistency.js
 import { runSecretsScenario } from './scenarios/s1-secrets.js';
 import { runTwoInstancesScenario } from './scenarios/two-instances.js';
 
-process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING = '1';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 const workDir = process.env.CHAOS_DIR ?? join(tmpdir(), `offloader-chaos-${Date.now()}`);
 const only = process.env.CHAOS_ONLY?.split(',').map((id) => id.trim().toUpperCase());
