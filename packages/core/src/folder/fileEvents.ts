@@ -148,7 +148,7 @@ export class FileEvents {
       source: this.source,
       code: FolderEventCodes.stateRecovered,
       file,
-      message: `list of delivered files kept in place ${file} was ${damage}; ${fallback}. A kept file it no longer lists is still skipped while its done marker in ${CLAIMS_DIR} holds; without one it is sent again; nothing is skipped`,
+      message: `list of delivered files kept in place ${file} was ${damage}; ${fallback}. A kept file it no longer lists is still not sent again while its done marker in ${CLAIMS_DIR} holds; without one it is sent again whole; no row goes undelivered`,
     });
   }
 

@@ -170,6 +170,26 @@ describe('a damaged claim or done marker is never fatal', () => {
     },
   );
 
+  it.each(['empty', 'truncated', 'unparsable'] as const)(
+    'a %s list of kept files: the done marker still keeps the file from being sent again, and an event says so',
+    async (how) => {
+      const root = await tempRoot();
+      await writeLines(join(root, 'Data', 'x.csv'), okLines(1, 4));
+      const first = makeSource(root, join(root, '_state'), { afterDelivery: 'keep' });
+      expect((await drain(first.source)).values).toEqual([1, 2, 3, 4]);
+      await first.source.stop();
+      await damage(join(root, '_state', 'checkpoints', 'folder-test+done.json'), how);
+      const second = makeSource(root, join(root, '_state'), { afterDelivery: 'keep' });
+      expect((await drain(second.source)).values).toEqual([]);
+      await second.source.stop();
+      const events = second.services.events.list({ code: 'STATE_RECOVERED' });
+      expect(events.map((event) => event.message)).toEqual([
+        expect.stringContaining(`list of delivered files kept in place`),
+      ]);
+      expect(events[0].message).toContain(`was ${how}`);
+    },
+  );
+
   it('a kept file whose done marker and checkpoint are both lost is sent again whole, not skipped', async () => {
     const root = await tempRoot();
     await writeLines(join(root, 'Data', 'x.csv'), okLines(1, 4));
