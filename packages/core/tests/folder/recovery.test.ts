@@ -128,6 +128,16 @@ describe('a damaged checkpoint is never fatal', () => {
 /** The claim (or done marker) path of `relPath` below `root`. */
 const claimPath = (root: string, relPath: string) => join(root, CLAIMS_DIR, `${encodeURIComponent(relPath)}.claim`);
 
+/** A root whose Data/x.csv (4 lines) was delivered with `afterDelivery: keep` by a source that then stopped. */
+async function deliveredAndKept(): Promise<string> {
+  const root = await tempRoot();
+  await writeLines(join(root, 'Data', 'x.csv'), okLines(1, 4));
+  const first = makeSource(root, join(root, '_state'), { afterDelivery: 'keep' });
+  expect((await drain(first.source)).values).toEqual([1, 2, 3, 4]);
+  await first.source.stop();
+  return root;
+}
+
 describe('a damaged claim or done marker is never fatal', () => {
   it.each(['empty', 'truncated', 'unparsable'] as const)(
     'a %s claim left by a crash is taken over and reported',
@@ -153,11 +163,7 @@ describe('a damaged claim or done marker is never fatal', () => {
   it.each([...DAMAGES, 'previous'] as const)(
     'a kept file with a %s done marker is not sent again (the checkpoint knows it is done)',
     async (how) => {
-      const root = await tempRoot();
-      await writeLines(join(root, 'Data', 'x.csv'), okLines(1, 4));
-      const first = makeSource(root, join(root, '_state'), { afterDelivery: 'keep' });
-      expect((await drain(first.source)).values).toEqual([1, 2, 3, 4]);
-      await first.source.stop();
+      const root = await deliveredAndKept();
       const marker = claimPath(root, 'Data/x.csv');
       expect(JSON.parse(await readFile(marker, 'utf8')).done).toBeDefined();
       // The previous version of a done marker is the claim it replaced, of a process that is gone.
@@ -173,11 +179,7 @@ describe('a damaged claim or done marker is never fatal', () => {
   it.each(['empty', 'truncated', 'unparsable'] as const)(
     'a %s list of kept files: the done marker still keeps the file from being sent again, and an event says so',
     async (how) => {
-      const root = await tempRoot();
-      await writeLines(join(root, 'Data', 'x.csv'), okLines(1, 4));
-      const first = makeSource(root, join(root, '_state'), { afterDelivery: 'keep' });
-      expect((await drain(first.source)).values).toEqual([1, 2, 3, 4]);
-      await first.source.stop();
+      const root = await deliveredAndKept();
       await damage(join(root, '_state', 'checkpoints', 'folder-test+done.json'), how);
       const second = makeSource(root, join(root, '_state'), { afterDelivery: 'keep' });
       expect((await drain(second.source)).values).toEqual([]);
