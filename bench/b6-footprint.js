@@ -15,6 +15,12 @@ const SHARES = /** @type {const} */ ([
   ['dataavg', 0.2],
   ['alarm', 0.2],
 ]);
+/**
+ * 5,000 records/s needs at least 5 shards (1,000 records/s each); 8 leave room for uneven partition keys. The
+ * sink paces each shard to its limit, as real Kinesis enforces it, so a smaller stream would make Offloader fall
+ * behind where the naive shipper (which kinesalite does not throttle) would not.
+ */
+const SHARDS = 8;
 const CPU_TARGET_PCT = 5;
 const IDLE_TARGET_PCT = 0.5;
 const RSS_TARGET = 120 * 1024 * 1024;
@@ -31,9 +37,9 @@ export async function runB6(options) {
   for (const root of Object.values(roots)) mkdirSync(join(root, 'Data'), { recursive: true });
   const streamsOf = (/** @type {string} */ name) => ({ data: name, dataavg: name, alarm: name });
   try {
-    await servers[0].createStream('b6-offloader', 4);
-    await servers[0].createStream('b6-idle', 4);
-    await servers[1].createStream('b6-naive', 4);
+    await servers[0].createStream('b6-offloader', SHARDS);
+    await servers[0].createStream('b6-idle', SHARDS);
+    await servers[1].createStream('b6-naive', SHARDS);
     const offloader = await startLive('pipeline-kinesis', {
       root: roots.offloader,
       endpoint: servers[0].kinesisEndpoint,
@@ -95,7 +101,8 @@ export async function runB6(options) {
           'Each second one Data, one DataAvg and one alarm file (60/20/20 % of the rows), renamed into place, into ' +
             'two folders: one read by Offloader (shipped defaults, afterDelivery: delete), one by the naive folder ' +
             'shipper (poll every second, read whole file, objects keyed by column name, SDK PutRecords of 500 one at ' +
-            'a time, delete). Each sends to its own kinesalite in its own process (not counted). ' +
+            'a time, delete). Each sends to its own kinesalite in its own process (not counted), ' +
+            `to a stream of ${SHARDS} shards (5,000 records/s needs at least 5 at 1,000 records/s each). ` +
             'CPU = (user + sys) seconds the producer process reports (process.cpuUsage) over the wall time from the ' +
             'first file until both folders were empty; % of one core. Both run at the same time, so both see the ' +
             'same machine load. RSS = VmHWM (peak) of the producer process. Offloader runs with the process ' +

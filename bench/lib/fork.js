@@ -6,12 +6,20 @@ import { fileURLToPath } from 'node:url';
 export const CHILD_ENV = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 /**
+ * Node options of every worker: none, unless BENCH_NODE_ARGS asks for some to profile a run
+ * (e.g. `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`).
+ */
+export function workerExecArgv() {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
+/**
  * Runs `bench/workers/<name>.js` in a fresh node process with `input` (JSON) and resolves with the one result
  * it sends over IPC. A fresh process per repetition keeps JIT state, heap and peak RSS of one run apart
  * from the next.
  * @param {string} name
  * @param {unknown} input
- * @param {{ execArgv?: string[], timeoutMs?: number }} [options]
+ * @param {{ timeoutMs?: number }} [options]
  * @returns {Promise<any>}
  */
 export function runWorker(name, input, options = {}) {
@@ -19,7 +27,7 @@ export function runWorker(name, input, options = {}) {
   return new Promise((resolve, reject) => {
     const child = fork(script, [JSON.stringify(input)], {
       env: CHILD_ENV,
-      execArgv: options.execArgv ?? [],
+      execArgv: workerExecArgv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     /** @type {unknown} */

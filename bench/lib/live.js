@@ -6,7 +6,7 @@ import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KINDS } from '../generate-offload.js';
-import { CHILD_ENV } from './fork.js';
+import { CHILD_ENV, workerExecArgv } from './fork.js';
 
 /**
  * @typedef {object} LiveWorker
@@ -27,6 +27,7 @@ export async function startLive(name, input) {
   const script = fileURLToPath(new URL(`../workers/${name}.js`, import.meta.url));
   const child = fork(script, [JSON.stringify(input)], {
     env: CHILD_ENV,
+    execArgv: workerExecArgv(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   /** @type {Map<string, number>} */

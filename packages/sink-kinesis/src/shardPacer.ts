@@ -16,6 +16,13 @@ export interface PacedEntry {
   hashKey?: bigint;
 }
 
+/**
+ * Partition keys whose shard is remembered per stream. Offload rows repeat a bounded set of keys (one per
+ * element and parameter), so most records skip the MD5 and the range search; past this many the memory is
+ * cleared and refilled (worst case about 3 MB of keys), which keeps it bounded for any key pattern.
+ */
+const REMEMBERED_KEYS = 16_384;
+
 interface Bucket {
   records: number;
   bytes: number;
@@ -31,6 +38,7 @@ interface Bucket {
 export class ShardPacer {
   private readonly ranges = new Map<string, Promise<HashRange[] | undefined>>();
   private readonly buckets = new Map<string, Bucket>();
+  private readonly shardOfKey = new Map<string, Map<string, string | undefined>>();
 
   constructor(
     private readonly rate: ShardRate,
@@ -43,9 +51,9 @@ export class ShardPacer {
     const ranges = await this.rangesOf(stream);
     if (!ranges || ranges.length === 0) return;
     const needs = new Map<string, { records: number; bytes: number }>();
+    const remembered = this.rememberedShards(stream);
     for (const entry of entries) {
-      entry.hashKey ??= effectiveHashKey(entry.partitionKey, entry.explicitHashKey);
-      const shard = shardFor(ranges, entry.hashKey)?.shardId;
+      const shard = this.shardOf(ranges, remembered, entry);
       if (!shard) continue;
       const need = needs.get(shard);
       if (need) {
@@ -81,6 +89,34 @@ export class ShardPacer {
   /** Forget a stream's shard map (after resharding, or to retry a failed ListShards). */
   forget(stream: string): void {
     this.ranges.delete(stream);
+    this.shardOfKey.delete(stream);
+  }
+
+  private rememberedShards(stream: string): Map<string, string | undefined> {
+    let remembered = this.shardOfKey.get(stream);
+    if (!remembered) {
+      remembered = new Map();
+      this.shardOfKey.set(stream, remembered);
+    }
+    return remembered;
+  }
+
+  private shardOf(
+    ranges: readonly HashRange[],
+    remembered: Map<string, string | undefined>,
+    entry: PacedEntry,
+  ): string | undefined {
+    // An explicit hash key decides the shard by itself; only partition-key routing is worth remembering.
+    if (entry.explicitHashKey !== undefined || entry.hashKey !== undefined) {
+      entry.hashKey ??= effectiveHashKey(entry.partitionKey, entry.explicitHashKey);
+      return shardFor(ranges, entry.hashKey)?.shardId;
+    }
+    if (remembered.has(entry.partitionKey)) return remembered.get(entry.partitionKey);
+    entry.hashKey = effectiveHashKey(entry.partitionKey);
+    const shard = shardFor(ranges, entry.hashKey)?.shardId;
+    if (remembered.size >= REMEMBERED_KEYS) remembered.clear();
+    remembered.set(entry.partitionKey, shard);
+    return shard;
   }
 
   private rangesOf(stream: string): Promise<HashRange[] | undefined> {

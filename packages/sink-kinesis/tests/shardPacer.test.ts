@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type HashRange } from '../src/hashKey.js';
+import { type HashRange, hashKeyOf, shardFor } from '../src/hashKey.js';
 import { evenHashRanges } from '../src/limits.js';
 import { ShardPacer } from '../src/shardPacer.js';
 
@@ -53,5 +53,26 @@ describe('ShardPacer', () => {
     await pacer.admit('s', entries(100, lowKey), signal);
     await pacer.admit('s', entries(100, lowKey), signal);
     expect(clock.slept).toBe(0);
+  });
+
+  it('routes by the MD5 of the partition key, remembered per stream until the shard map is forgotten', async () => {
+    const clock = manualClock();
+    const keyOn = (shardId: string) => {
+      for (let i = 0; ; i += 1) if (shardFor(ranges, hashKeyOf(`key-${i}`))?.shardId === shardId) return `key-${i}`;
+    };
+    const [first, second] = [keyOn('shard-0'), keyOn('shard-1')];
+    let current = ranges;
+    const pacer = new ShardPacer({ records: 1000, bytes: 1 << 20 }, clock, async () => current);
+    const keyed = (n: number, partitionKey: string) => Array.from({ length: n }, () => ({ partitionKey, bytes: 10 }));
+    await pacer.admit('s', keyed(1000, first), signal);
+    await pacer.admit('s', keyed(1000, second), signal);
+    expect(clock.slept).toBe(0);
+    await pacer.admit('s', keyed(100, first), signal);
+    expect(clock.slept).toBe(100);
+    // Resharded into one new shard with a full bucket: a remembered old shard would wait again.
+    current = [{ shardId: 'shard-2', startingHashKey: 0n, endingHashKey: (1n << 128n) - 1n }];
+    pacer.forget('s');
+    await pacer.admit('s', keyed(900, first), signal);
+    expect(clock.slept).toBe(100);
   });
 });
