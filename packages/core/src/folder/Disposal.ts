@@ -63,7 +63,9 @@ export class Disposal {
         this.pendingMoves.set(file.relPath, file);
       else this.deps.events.fileIoFailed(file, `delivered, but cannot ${mode} it: ${(error as Error).message}`);
     }
-    await checkpoints.flush();
+    // No checkpoint write of its own (it goes with the next coalesced one): a file that is gone is pruned from the
+    // checkpoint at the next start anyway, and one that stays gets a durable done marker next. Waiting here cost a
+    // synced write per file, a third of the time of a backlog of DataMiner's 10,000-row files.
     return staysInPlace;
   }
 

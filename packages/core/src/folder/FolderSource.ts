@@ -7,9 +7,9 @@ import type { Source, SourceBatch } from '../plugin.js';
 import type { BatchAck, OffloadRecord } from '../record.js';
 import { fileIdentity } from './ClaimRegistry.js';
 import { type DeliveryStateParts, folderStatus, resetFolder } from './deliveryState.js';
+import { FileGate } from './FileGate.js';
 import { FileRun, recordOf } from './FileRun.js';
 import { FileSchedule } from './FileSchedule.js';
-import { refreshStat } from './FolderScanner.js';
 import { FolderMetrics } from './folderMetrics.js';
 import { type FolderParts, resolveFolderParts } from './folderParts.js';
 import { FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
@@ -39,6 +39,7 @@ export class FolderSource implements Source {
   private readonly schedule: FileSchedule;
   private readonly folderMetrics: FolderMetrics;
   private readonly deliveryState: DeliveryStateParts;
+  private readonly gate: FileGate;
   private started = false;
 
   /** `container`: the plugin instance's container; the source's collaborators live in a child scope of it. */
@@ -72,6 +73,13 @@ export class FolderSource implements Source {
       finished: this.finished,
     };
     this.parts = resolveFolderParts((container ?? rootContainer).createChildContainer(), layout);
+    this.gate = new FileGate({
+      ...this.parts,
+      schedule: this.schedule,
+      now: () => options.services.clock.now(),
+      isEligible: (file, now) => this.isEligible(file, now),
+      skipForNow: (file, error) => this.skipForNow(file, error),
+    });
     this.deliveryState = {
       ...layout,
       sourceId: this.id,
@@ -100,34 +108,34 @@ export class FolderSource implements Source {
       let wait = this.options.pollIntervalMs;
       let readAny = false;
       // Every ready file of one scan is read before the folder is scanned again (a backlog of thousands of files
-      // must not cost a scan per file); claims keep other instances off the files taken here.
-      for (const file of files) {
-        if (signal.aborted || !(await this.writable(signal))) break;
-        if (await this.parts.identities.isAnotherName(file)) continue;
-        if (snapshot && !snapshot.has(file.relPath)) continue;
-        const at = clock.now();
-        if (!this.isEligible(file, at)) continue;
-        // The scan may be seconds old by now (other files were read meanwhile): judge readiness on a fresh stat.
-        if (!(await refreshStat(file))) continue;
-        const settleIn = this.parts.readiness.waitFor(file, at);
-        if (settleIn > 0) {
-          wait = Math.min(wait, settleIn);
-          continue;
-        }
-        try {
-          if (!(await this.parts.readiness.isReady(file, at))) continue;
-          if (!(await this.parts.claims.tryClaim(file))) {
-            if (snapshot) this.schedule.passOver(file.relPath);
+      // must not cost a scan per file); claims keep other instances off the files taken here. Each file's checks
+      // run while the file before it is read: DataMiner's small files would otherwise wait for them one by one.
+      let ahead = files.length > 0 ? this.gate.ahead(files[0], snapshot) : undefined;
+      try {
+        for (let index = 0; index < files.length && ahead; index++) {
+          const { file, outcome } = ahead;
+          const prepared = await outcome;
+          // After the checks, which gave the loop a turn: storage that stopped taking writes meanwhile stops new work.
+          if (signal.aborted || !(await this.writable(signal))) break;
+          ahead = undefined;
+          const following = files[index + 1];
+          const prepareFollowing = () => {
+            if (following && !ahead) ahead = this.gate.ahead(following, snapshot);
+          };
+          if (prepared !== true) {
+            if (typeof prepared === 'number') wait = Math.min(wait, prepared);
+            prepareFollowing();
             continue;
           }
-        } catch (error) {
-          // A problem of this one file (no permission, its claim cannot be written): skip it, try again later.
-          this.skipForNow(file, error);
-          continue;
+          this.schedule.unreadable.clear(file.relPath);
+          readAny = true;
+          yield* this.readFile(file, signal, prepareFollowing);
+          prepareFollowing();
         }
-        this.schedule.unreadable.clear(file.relPath);
-        readAny = true;
-        yield* this.readFile(file, signal);
+      } finally {
+        // A file claimed ahead but not read (a stop, storage that takes no writes) gives its claim back.
+        if (ahead && (await ahead.outcome.catch(() => false)) === true)
+          await this.parts.claims.release(ahead.file.relPath);
       }
       if (readAny) continue;
       const startSet = snapshot;
@@ -155,7 +163,8 @@ export class FolderSource implements Source {
     await this.parts.claims.releaseAll();
   }
 
-  private async *readFile(file: FolderFile, signal: AbortSignal): AsyncGenerator<SourceBatch> {
+  /** `onStarted`: called once the file counts as active, so the next file's checks may run beside its reading. */
+  private async *readFile(file: FolderFile, signal: AbortSignal, onStarted: () => void): AsyncGenerator<SourceBatch> {
     const entry = this.parts.checkpoints.get(file);
     // Rejected rows that never reached the quarantine are read again from the start; records already delivered
     // (up to the checkpoint's line) are not sent again.
@@ -168,6 +177,7 @@ export class FolderSource implements Source {
     this.active.set(file.relPath, run);
     this.parts.identities.started(file);
     this.schedule.started(file.relPath);
+    onStarted();
     const { metrics } = this.options.services;
     const route = file.kind.route;
     const sourceId = this.id;

@@ -78,6 +78,9 @@ function readAll(source: FolderSource, signal: AbortSignal) {
   return { values, done };
 }
 
+const X_ROWS = 3000;
+const Y_FIRST = 10_001;
+
 describe.each(['state', 'archive', 'quarantine'] as Area[])('the %s folder takes no writes', (area) => {
   it.for(['full', 'read-only'] as How[])(
     '%s: new work stops, one event, nothing lost, reading resumes by itself once it is writable',
@@ -86,9 +89,10 @@ describe.each(['state', 'archive', 'quarantine'] as Area[])('the %s folder takes
       const root = await tempRoot();
       const stateDir = join(root, '_state');
       const areaDir = { state: stateDir, archive: join(root, '_archive'), quarantine: join(root, 'Failed') }[area];
-      // x is long (the state's checkpoint write fails mid-file); its bad rows go to the quarantine; y comes after.
-      await writeLines(join(root, 'Data', 'x.csv'), [...okLines(1, 300), 'bad row'], 120);
-      await writeLines(join(root, 'Data', 'y.csv'), okLines(1001, 1003), 60);
+      // x is long: a finished file gets no checkpoint write of its own, so the state's first write — forced after
+      // 1,000 acknowledged records — must fail mid-file. Its bad rows go to the quarantine; y comes after.
+      await writeLines(join(root, 'Data', 'x.csv'), [...okLines(1, X_ROWS), 'bad row'], 120);
+      await writeLines(join(root, 'Data', 'y.csv'), okLines(Y_FIRST, Y_FIRST + 2), 60);
       const unwritable = await makeUnwritable(areaDir, how);
       if (typeof unwritable === 'string') {
         await rm(root, { recursive: true, force: true });
@@ -105,7 +109,7 @@ describe.each(['state', 'archive', 'quarantine'] as Area[])('the %s folder takes
         const readWhenBlocked = values.length;
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect(values.length).toBe(readWhenBlocked);
-        expect(values).not.toContain(1001);
+        expect(values).not.toContain(Y_FIRST);
         // x waits for the folder it needs (a state failure may come after x was read whole and archived).
         if (area !== 'state') expect(existsSync(join(root, 'Data', 'x.csv'))).toBe(true);
         await unwritable.heal();
@@ -119,7 +123,7 @@ describe.each(['state', 'archive', 'quarantine'] as Area[])('the %s folder takes
         expect(services.events.list({ code: FolderEventCodes.storageWritable })).toHaveLength(1);
         // Every record once, none twice (the quarantine case re-reads x for its bad row only).
         expect([...values].sort((a, b) => a - b)).toEqual(
-          [...okLines(1, 300), ...okLines(1001, 1003)].map((l) => Number(l.split(' ')[1])),
+          [...okLines(1, X_ROWS), ...okLines(Y_FIRST, Y_FIRST + 2)].map((l) => Number(l.split(' ')[1])),
         );
         expect(await readFile(join(root, 'Failed', 'Data', 'x.csv.rejected.csv'), 'utf8')).toBe('bad row\n');
         const checkpoint = JSON.parse(await readFile(join(stateDir, 'checkpoints', 'folder-test.json'), 'utf8'));
