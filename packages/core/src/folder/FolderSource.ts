@@ -5,14 +5,16 @@ import { OffloaderError } from '../errors.js';
 import { Metric } from '../metrics.js';
 import type { Source, SourceBatch } from '../plugin.js';
 import type { BatchAck, OffloadRecord } from '../record.js';
+import { BackgroundWork } from './BackgroundWork.js';
 import { fileIdentity } from './ClaimRegistry.js';
 import { type DeliveryStateParts, folderStatus, resetFolder } from './deliveryState.js';
+import { FileFailures } from './FileFailures.js';
 import { FileGate } from './FileGate.js';
 import { FileRun, recordOf } from './FileRun.js';
 import { FileSchedule } from './FileSchedule.js';
 import { FolderMetrics } from './folderMetrics.js';
 import { type FolderParts, resolveFolderParts } from './folderParts.js';
-import { FileDecodeError, type FolderFile, type FolderSourceOptions } from './types.js';
+import type { FolderFile, FolderSourceOptions } from './types.js';
 
 /**
  * A source that reads the files of a folder (one sub-folder per kind), oldest first, through a plugin-provided
@@ -30,8 +32,6 @@ export class FolderSource implements Source {
   private readonly parts: FolderParts;
   private readonly labels: { source: string };
   private readonly batchSize: number;
-  private readonly retryDelayMs: number;
-  private readonly maxFileAttempts: number;
   /** Files being read or waiting for acknowledgements. */
   private readonly active = new Map<string, FileRun>();
   /** Files finished in this process that are still in the folder (dry-run, keep, a move that failed). */
@@ -40,6 +40,9 @@ export class FolderSource implements Source {
   private readonly folderMetrics: FolderMetrics;
   private readonly deliveryState: DeliveryStateParts;
   private readonly gate: FileGate;
+  private readonly failures: FileFailures;
+  /** Files finished off the reading path. */
+  private readonly finishing = new BackgroundWork();
   private started = false;
 
   /** `container`: the plugin instance's container; the source's collaborators live in a child scope of it. */
@@ -60,9 +63,8 @@ export class FolderSource implements Source {
     this.labels = { source: this.id };
     this.folderMetrics = new FolderMetrics(options.services.metrics, this.labels);
     this.batchSize = options.batchSize ?? 500;
-    this.retryDelayMs = options.retryDelayMs ?? 5000;
-    this.maxFileAttempts = options.maxFileAttempts ?? 3;
-    this.schedule = new FileSchedule(options.mode.once, this.retryDelayMs, () => options.services.clock.now());
+    const retryDelayMs = options.retryDelayMs ?? 5000;
+    this.schedule = new FileSchedule(options.mode.once, retryDelayMs, () => options.services.clock.now());
     const layout = {
       options,
       root: this.root,
@@ -73,12 +75,25 @@ export class FolderSource implements Source {
       finished: this.finished,
     };
     this.parts = resolveFolderParts((container ?? rootContainer).createChildContainer(), layout);
+    this.failures = new FileFailures({
+      ...this.parts,
+      schedule: this.schedule,
+      services: options.services,
+      labels: this.labels,
+      once: options.mode.once,
+      retryDelayMs,
+      maxFileAttempts: options.maxFileAttempts ?? 3,
+      ended: (file) => {
+        this.active.delete(file.relPath);
+        this.parts.identities.ended(file);
+      },
+    });
     this.gate = new FileGate({
       ...this.parts,
       schedule: this.schedule,
       now: () => options.services.clock.now(),
       isEligible: (file, now) => this.isEligible(file, now),
-      skipForNow: (file, error) => this.skipForNow(file, error),
+      skipForNow: (file, error) => this.failures.skipForNow(file, error),
     });
     this.deliveryState = {
       ...layout,
@@ -130,6 +145,7 @@ export class FolderSource implements Source {
           this.schedule.unreadable.clear(file.relPath);
           readAny = true;
           yield* this.readFile(file, signal, prepareFollowing);
+          this.finishing.rethrow();
           prepareFollowing();
         }
       } finally {
@@ -143,6 +159,8 @@ export class FolderSource implements Source {
       if (this.parts.watcher) await this.parts.watcher.wait(Math.max(10, wait), signal);
       else await clock.sleep(Math.max(10, wait), signal);
     }
+    await this.finishing.settle();
+    this.finishing.rethrow();
   }
 
   /** Delivery state read from disk (`offloader status`); call on a source that is not running. */
@@ -157,10 +175,12 @@ export class FolderSource implements Source {
 
   async stop(): Promise<void> {
     this.parts.watcher?.close();
+    await this.finishing.settle();
     for (const run of this.active.values()) this.parts.events.report(run);
     await this.parts.rejected.flush().catch(() => undefined);
     await this.parts.checkpoints.flush();
     await this.parts.claims.releaseAll();
+    this.finishing.rethrow();
   }
 
   /** `onStarted`: called once the file counts as active, so the next file's checks may run beside its reading. */
@@ -225,7 +245,7 @@ export class FolderSource implements Source {
       completed = !signal.aborted && !(this.parts.storage.isBlocked && this.options.mode.once);
     } catch (error) {
       run.readStopped = true;
-      await this.onFileError(run, error);
+      await this.failures.onFileError(run, error);
       return;
     } finally {
       if (!completed) run.readStopped = true;
@@ -234,7 +254,8 @@ export class FolderSource implements Source {
     // Complete before the last batch is handed out, so its acknowledgement can finish the file at once.
     run.readComplete = true;
     if (records.length > 0) yield this.seal(run, records, keepRaws ? raws : undefined);
-    else await this.maybeFinish(run);
+    // Every batch may be acknowledged already: finishing (synced writes) then runs beside the next file's reading.
+    else this.finishing.start(this.maybeFinish(run));
   }
 
   private seal(run: FileRun, records: OffloadRecord[], raws: (string | undefined)[] | undefined): SourceBatch {
@@ -285,7 +306,7 @@ export class FolderSource implements Source {
         );
       });
       this.parts.events.report(run);
-      if (run.hadFailure || !rejectedWritten) return await this.keepForRetry(run, run.hadFailure);
+      if (run.hadFailure || !rejectedWritten) return await this.failures.keepForRetry(run, run.hadFailure);
       const staysInPlace = await this.parts.identities.afterDelivery(file, run.keepWhole);
       this.options.services.metrics.add(Metric.filesDone, this.labels);
       this.options.services.logger.info({ source: this.id, file: file.path }, 'file delivered');
@@ -308,62 +329,6 @@ export class FolderSource implements Source {
     await this.parts.checkpoints.flush();
     await this.parts.disposal.retryPendingMoves();
     return !this.parts.storage.isBlocked || this.writable(signal);
-  }
-
-  private async keepForRetry(run: FileRun, recordsFailed = true): Promise<void> {
-    const { file } = run;
-    if (recordsFailed && this.schedule.failing.raise(file.relPath))
-      this.parts.events.deliveryFailed(run, this.options.mode.once);
-    await this.parts.checkpoints.flush();
-    if (this.options.mode.once) {
-      await this.parts.claims.release(file.relPath);
-      return;
-    }
-    this.schedule.retryLater(file.relPath);
-  }
-
-  private skipForNow(file: FolderFile, error: unknown): void {
-    if (this.schedule.unreadable.raise(file.relPath)) this.parts.events.unreadable(file, error, this.retryDelayMs);
-    this.schedule.retryLater(file.relPath);
-    if (this.options.mode.once) this.schedule.passOver(file.relPath);
-  }
-
-  private async onFileError(run: FileRun, error: unknown): Promise<void> {
-    const { file } = run;
-    const code = (error as NodeJS.ErrnoException).code;
-    try {
-      if (code === 'ENOENT') {
-        this.parts.events.vanished(file);
-        this.parts.checkpoints.remove(file.relPath);
-        return;
-      }
-      const attempts = this.schedule.nextAttempt(file.relPath);
-      // A decode error is about the content: reading it again gives the same answer, so quarantine at once.
-      const permanent =
-        error instanceof FileDecodeError || (error instanceof OffloaderError && error.code === 'FILE_UNPARSABLE');
-      if (!permanent && attempts < this.maxFileAttempts) {
-        this.parts.events.readRetry(file, error, attempts);
-        this.schedule.retryLater(file.relPath);
-        return;
-      }
-      await this.quarantine(run, error);
-    } finally {
-      this.active.delete(file.relPath);
-      this.parts.identities.ended(file);
-      if (this.options.mode.once || !this.schedule.isWaiting(file.relPath))
-        await this.parts.claims.release(file.relPath);
-    }
-  }
-
-  private async quarantine(run: FileRun, error: unknown): Promise<void> {
-    const { file } = run;
-    const movedTo = await this.parts.disposal.quarantine(file);
-    this.schedule.settled(file.relPath);
-    this.options.services.metrics.add(Metric.filesQuarantined, this.labels);
-    this.parts.events.quarantined(run, error, movedTo);
-    // The whole file is in quarantine (or still in place), so a failed write of its rejected rows loses nothing.
-    await this.parts.rejected.flush(file.relPath).catch(() => this.parts.rejected.retry(file.relPath));
-    await this.parts.checkpoints.flush();
   }
 
   /** Metrics, forgetting vanished files, and pruning checkpoint entries of files that are gone. */
