@@ -83,10 +83,7 @@ export class FolderSource implements Source {
       once: options.mode.once,
       retryDelayMs,
       maxFileAttempts: options.maxFileAttempts ?? 3,
-      ended: (file) => {
-        this.active.delete(file.relPath);
-        this.parts.identities.ended(file);
-      },
+      ended: (file) => this.ended(file),
     });
     this.gate = new FileGate({
       ...this.parts,
@@ -314,9 +311,14 @@ export class FolderSource implements Source {
       if (staysInPlace) await this.parts.claims.markDone(file);
       else await this.parts.claims.release(file.relPath);
     } finally {
-      this.active.delete(file.relPath);
-      this.parts.identities.ended(file);
+      this.ended(file);
     }
+  }
+
+  /** The file is no longer in progress (finished, or its reading failed). */
+  private ended(file: FolderFile): void {
+    this.active.delete(file.relPath);
+    this.parts.identities.ended(file);
   }
 
   /**
