@@ -11,6 +11,7 @@ import {
 } from '../../src/folder/FolderCheckpoints.js';
 import { type FolderFile } from '../../src/folder/types.js';
 import { silentLogger } from '../../src/index.js';
+import { recordSaves } from './helpers.js';
 
 const fileOf = (relPath: string, size = 10): FolderFile => ({ relPath, size, mtimeMs: 1 }) as FolderFile;
 
@@ -25,13 +26,7 @@ afterEach(async () => {
 /** A real file store that also notes which document each save went to. */
 function recordingStore() {
   const store = new FileCheckpointStore(dir);
-  const saves: string[] = [];
-  const save = store.save.bind(store);
-  store.save = (id, value) => {
-    saves.push(id);
-    return save(id, value);
-  };
-  return { store, saves };
+  return { store, saves: recordSaves(store) };
 }
 
 /** `doneListIntervalMs` 0: the done list is written with every write that changes it (the deferral has its own test). */

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { type CheckpointStore } from '../../src/checkpoints.js';
 import { FolderSource } from '../../src/folder/FolderSource.js';
 import {
   type DecodeContext,
@@ -137,4 +138,15 @@ export async function drain(source: FolderSource, plan: AckPlan = deliverAll, si
 
 export async function readText(path: string): Promise<string> {
   return readFile(path, 'utf8');
+}
+
+/** Wraps a checkpoint store's `save` so a test can see which documents were written, in order. */
+export function recordSaves(store: CheckpointStore): string[] {
+  const saves: string[] = [];
+  const save = store.save.bind(store);
+  store.save = (id, value) => {
+    saves.push(id);
+    return save(id, value);
+  };
+  return saves;
 }
