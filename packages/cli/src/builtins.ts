@@ -1,5 +1,6 @@
 import { corePlugins, type PluginDefinition, PluginRegistry } from '@offloader/core';
-import { plugins as kinesisPlugins } from '@offloader/sink-kinesis';
+// The plugin definition alone: the sink and the AWS SDK load when a pipeline runs, not to validate one.
+import { plugins as kinesisPlugins } from '@offloader/sink-kinesis/plugin';
 import { plugins as customPlugins } from '@offloader/source-custom';
 import { plugins as dataminerPlugins } from '@offloader/source-dataminer-csv';
 

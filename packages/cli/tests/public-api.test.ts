@@ -76,6 +76,8 @@ const PUBLIC_API: Record<string, string[]> = {
     'tailStream',
   ],
   '@offloader/sink-kinesis/local': ['LOCAL_CREDENTIALS', 'LOCAL_REGION', 'startLocalKinesis'],
+  // The definition alone, without the sink and the AWS SDK: what `offloader validate` loads.
+  '@offloader/sink-kinesis/plugin': ['kinesisSink', 'plugins', 'routeProblems'],
   '@offloader/source-dataminer-csv': [
     'DataminerOptionsError',
     'KINDS',

@@ -1,10 +1,6 @@
-import { definePlugin, instanceCachingFactory, type OptionsProblem, type RouteOrigin } from '@offloader/core';
-import { endpointProblem, proxyProblem } from './client.js';
-import { KinesisConnection } from './connection.js';
-import { KinesisSink } from './KinesisSink.js';
+import { definePlugin, type OptionsProblem, type RouteOrigin } from '@offloader/core';
+import { endpointProblem, proxyProblem } from './endpoints.js';
 import { type KinesisSinkOptions, kinesisSinkOptionsSchema } from './options.js';
-import { registerKinesisServices } from './services.js';
-import { KinesisTokens } from './tokens.js';
 
 /** The `kinesis` sink: PutRecords to AWS Kinesis Data Streams (or the embedded local server). */
 export const kinesisSink = definePlugin<'sink', KinesisSinkOptions>({
@@ -25,16 +21,9 @@ export const kinesisSink = definePlugin<'sink', KinesisSinkOptions>({
     return problems;
   },
   checkRoutes: (options, routes) => routeProblems(options, routes),
-  create: async (options, context) => {
-    // The sink and its collaborators are built by the plugin's own container (see services.ts).
-    registerKinesisServices(context.container, options);
-    context.container.register(KinesisTokens.Connection, {
-      useFactory: instanceCachingFactory((container) => new KinesisConnection(container)),
-    });
-    const sink = context.container.resolve(KinesisSink);
-    await sink.resolveRegion();
-    return sink;
-  },
+  // The sink itself (and the AWS SDK) is loaded only when a pipeline runs: `offloader validate` reads the
+  // definition above, and loading the SDK took more than half of its cold start.
+  create: async (options, context) => (await import('./createSink.js')).createKinesisSink(options, context),
 });
 
 /** Every plugin definition of this package, for the registry. */

@@ -1,7 +1,7 @@
 import { PluginRegistry } from '@offloader/core';
 import { createTestSink, trendRecords } from '@offloader/testkit';
 import { describe, expect, it } from 'vitest';
-import { regionFromEndpoint } from '../src/client.js';
+import { regionFromEndpoint } from '../src/endpoints.js';
 import { kinesisSink } from '../src/index.js';
 
 describe('region taken from an AWS endpoint host', () => {

@@ -2,7 +2,7 @@ import type { PutRecordsInput, PutRecordsOutput } from '@aws-sdk/client-kinesis'
 import { type DeliveryError, Metric, PluginRegistry } from '@offloader/core';
 import { describe, expect, it } from 'vitest';
 import { AimdConcurrency } from '../src/aimd.js';
-import { endpointUrl, resolveProxy } from '../src/client.js';
+import { endpointUrl, resolveProxy } from '../src/endpoints.js';
 import { classifyCallError, classifyRecordError, SecretRedactor } from '../src/errors.js';
 import { KinesisLimits, kinesisSink } from '../src/index.js';
 import { DEFAULT_LOCAL, DEFAULT_PARTITION_KEY, DEFAULT_RETRY } from '../src/options.js';
