@@ -1,22 +1,21 @@
 // Entry of the single executable. Plugins loaded at run time get these very module instances (one registry,
-// one set of classes) when they import an @offloader package. All of them are loaded by the CLI anyway; the
-// embedded local Kinesis (@offloader/sink-kinesis/local) stays lazy and is not offered to plugins.
+// one set of classes) when they import an @offloader package. Only the CLI is loaded at start: the others,
+// and the AWS SDK with the sink, load when a command or a plugin needs them (`--version` and `validate` need
+// no SDK; loading every package up front was most of their cold start). The embedded local Kinesis
+// (@offloader/sink-kinesis/local) stays lazy and is not offered to plugins.
 import * as cli from '@offloader/cli';
-import * as core from '@offloader/core';
-import * as sinkKinesis from '@offloader/sink-kinesis';
-import * as sourceCustom from '@offloader/source-custom';
-import * as sourceDataminerCsv from '@offloader/source-dataminer-csv';
-import * as status from '@offloader/status';
 import { shareBundledModules } from './bundled-modules.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// `require` is esbuild's here: it initialises a bundled module on first use, the same instance the CLI's own
+// `import()` gets (module hooks are synchronous, so an `import()` could not serve them).
 shareBundledModules({
-  '@offloader/cli': cli,
-  '@offloader/core': core,
-  '@offloader/sink-kinesis': sinkKinesis,
-  '@offloader/source-custom': sourceCustom,
-  '@offloader/source-dataminer-csv': sourceDataminerCsv,
-  '@offloader/status': status,
+  '@offloader/cli': () => cli,
+  '@offloader/core': () => require('@offloader/core'),
+  '@offloader/sink-kinesis': () => require('@offloader/sink-kinesis'),
+  '@offloader/source-custom': () => require('@offloader/source-custom'),
+  '@offloader/source-dataminer-csv': () => require('@offloader/source-dataminer-csv'),
+  '@offloader/status': () => require('@offloader/status'),
 });
 cli.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
