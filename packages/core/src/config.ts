@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { Ajv } from 'ajv';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { ConfigError, type ConfigProblem, type ErrorCode, OffloaderError } from './errors.js';
 import type { PluginDefinition, PluginKind, RouteOrigin } from './plugin.js';
-import { describeAjvErrors, isModuleReference, type PluginRegistry, pointerToPath } from './registry.js';
+import { describeAjvErrors, isModuleReference, type PluginRegistry, pointerToPath, validatorOf } from './registry.js';
 
 /** One `sources[]`, `transformers[]` or `sink` entry, with options validated and defaulted. */
 export interface PluginUse {
@@ -275,7 +274,7 @@ async function checkPipeline(
     problems.push({ file, line: 1, path: '', message: 'the pipeline must be a mapping' });
     fail('CONFIG_INVALID');
   }
-  const validateTop = new Ajv({ allErrors: true, useDefaults: true, strict: false }).compile(pipelineSchema);
+  const validateTop = validatorOf(pipelineSchema);
   if (!validateTop(raw)) {
     for (const problem of describeAjvErrors(validateTop.errors)) report([], problem.pointer, problem.message);
     fail('CONFIG_INVALID');
