@@ -18,6 +18,13 @@ export const LOW_LATENCY = {
   sink: { lingerMs: 20 },
 };
 const P99_TARGET_MS = 1000;
+/**
+ * Files written during the first poll interval of the shipped defaults (10 s) after the pipeline started: with
+ * polling, those wait for the first poll that sees them (up to 10 s), or not, depending on where the writer's
+ * start falls between the pipeline's polls; that race made the defaults' p99 read 5.3 s in one run and 9.8 s in
+ * the next. They are written and delivered like the rest, and reported on their own, not in the percentiles.
+ */
+const WARM_UP_FILES = 10_000 / EVERY_MS;
 
 /**
  * @param {{ files: number, log: (line: string) => void }} options
@@ -39,8 +46,8 @@ export async function runB5(options) {
     const notes = [
       `A writer drops a ${ROWS_PER_FILE}-row offload file every ${EVERY_MS} ms (Data, DataAvg and alarm files in ` +
         `turn; even files written as <name>.tmp and renamed into place, odd files written in place), ${count(options.files)} ` +
-        'files per configuration. Latency = file complete (closed or renamed) → the source finished the file: every ' +
-        'record acknowledged by kinesalite (own process, 127.0.0.1), then the file deleted.',
+        `files per configuration after ${WARM_UP_FILES} warm-up files (the first 10 s). Latency = file complete ` +
+        '(closed or renamed) → the source finished the file: every record acknowledged by kinesalite (own process, 127.0.0.1), then the file deleted.',
     ];
     for (const config of configs) {
       const latencies = await measure(server, config, options);
@@ -56,7 +63,11 @@ export async function runB5(options) {
           return `${way}: p50 ${fixed(p.p50, 0)} / p99 ${fixed(p.p99, 0)} / max ${fixed(p.max, 0)} ms`;
         })
         .join('; ');
-      notes.push(`${config.label}: ${byWay}; files not delivered before the end: ${latencies.missing}.`);
+      const warmUp = percentiles(latencies.warmUp);
+      notes.push(
+        `${config.label}: ${byWay}; files not delivered before the end: ${latencies.missing}; warm-up files: ` +
+          `p50 ${fixed(warmUp.p50, 0)} / max ${fixed(warmUp.max, 0)} ms.`,
+      );
       const lowLatency = config.key === 'low-latency';
       rows.push({
         what: `latency p50 / p99 / max, ${config.label}`,
@@ -71,7 +82,8 @@ export async function runB5(options) {
     }
     notes.push(
       'Defaults: a file is read once it has been quiet for settleMs (5 s, judged from its mtime), so p50 sits just ' +
-        'above 5 s; the first file after an idle spell also waits for the next poll (up to 10 s), hence the max.',
+        'above 5 s; while files keep coming, each settle time rescans the folder. The first file after an idle ' +
+        'spell waits for the next poll instead (up to 10 s): the warm-up files show it.',
     );
     return [{ title: 'B5 latency: file complete → every record acknowledged by Kinesis', notes, rows }];
   } finally {
@@ -101,7 +113,7 @@ async function measure(server, config, options) {
   const written = [];
   try {
     const started = Date.now();
-    for (let seq = 0; seq < options.files; seq += 1) {
+    for (let seq = 0; seq < WARM_UP_FILES + options.files; seq += 1) {
       // Paced against the start, so a slow write does not stretch the whole run.
       const due = started + seq * EVERY_MS - Date.now();
       if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
@@ -119,11 +131,12 @@ async function measure(server, config, options) {
     if (last && !last.ok) options.log(`  B5 ${config.key}: pipeline ended with ${JSON.stringify(last.errors)}`);
     rmSync(root, { recursive: true, force: true });
   }
-  /** @type {{ rename: number[], 'in-place': number[], missing: number }} */
-  const latencies = { rename: [], 'in-place': [], missing: 0 };
-  for (const file of written) {
+  /** @type {{ rename: number[], 'in-place': number[], warmUp: number[], missing: number }} */
+  const latencies = { rename: [], 'in-place': [], warmUp: [], missing: 0 };
+  for (const [seq, file] of written.entries()) {
     const at = live.delivered.get(file.path);
     if (at === undefined) latencies.missing += 1;
+    else if (seq < WARM_UP_FILES) latencies.warmUp.push(at - file.completeAt);
     else latencies[file.how].push(at - file.completeAt);
   }
   return latencies;
