@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeBacklog } from './generate-offload.js';
 import { runWorker } from './lib/fork.js';
 import { describePairs, interleave } from './lib/pairs.js';
-import { count, fixed, median } from './lib/stats.js';
+import { count, fixed, median, rowsPerSecond } from './lib/stats.js';
 
 /** Pairs that also run the named floor. */
 const NAMED_FLOOR_PAIRS = 3;
@@ -38,7 +38,6 @@ export async function runB1(options) {
       );
       const input = { root, kinds: set.kinds };
       const problems = [];
-      const rate = (/** @type {{ rows: number, ms: number }} */ result) => (result.rows / result.ms) * 1000;
       const pairs = await interleave({
         label: `B1 ${set.label}`,
         log: options.log,
@@ -68,12 +67,12 @@ export async function runB1(options) {
         minPairs: B1_MIN_PAIRS,
         maxPairs: B1_MIN_PAIRS + 4,
       });
-      const raw = median(pairs.a.map((floors) => rate(floors.raw)));
+      const raw = median(pairs.a.map((floors) => rowsPerSecond(floors.raw)));
       const withNamed = pairs.a.flatMap((floors, i) =>
         floors.named ? [{ named: floors.named, pipeline: pairs.b[i] }] : [],
       );
-      const named = median(withNamed.map((run) => rate(run.named)));
-      const pipeline = median(pairs.b.map(rate));
+      const named = median(withNamed.map((run) => rowsPerSecond(run.named)));
+      const pipeline = median(pairs.b.map(rowsPerSecond));
       const namedRatio = median(withNamed.map((run) => run.pipeline.ms / run.named.ms));
       const cpuRatio = median(pairs.a.map((floors, i) => pairs.b[i].cpuMs / floors.raw.cpuMs));
       if (index === 0) dataRowsPerSecond = pipeline;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeKind } from './generate-offload.js';
 import { runWorker } from './lib/fork.js';
 import { describePairs, interleave } from './lib/pairs.js';
-import { count, fixed, median, mib } from './lib/stats.js';
+import { count, fixed, median, mib, rowsPerSecond } from './lib/stats.js';
 
 const DATAMINER_ROWS_PER_FILE = 10_000;
 const LARGE_ROWS_PER_FILE = 100_000;
@@ -99,7 +99,6 @@ async function ratePairs(dir, options) {
   const small = makeBacklog(dir, DATAMINER_ROWS_PER_FILE, bytes, 'pairs');
   const large = makeBacklog(dir, LARGE_ROWS_PER_FILE, bytes, 'pairs');
   try {
-    const rate = (/** @type {{ rows: number, ms: number }} */ result) => (result.rows / result.ms) * 1000;
     /** @param {typeof small} backlog */
     const run = async (backlog) => {
       const result = await runWorker('pipeline-null', { root: backlog.root, kinds: ['data'] });
@@ -113,15 +112,15 @@ async function ratePairs(dir, options) {
       log: options.log,
       a: () => run(large),
       b: () => run(small),
-      ratio: (largeRun, smallRun) => rate(smallRun) / rate(largeRun),
+      ratio: (largeRun, smallRun) => rowsPerSecond(smallRun) / rowsPerSecond(largeRun),
       // At most seven pairs (about 1.5 min) keep the whole bench run inside its 20 minutes.
       minPairs: 5,
       maxPairs: 7,
     });
     return {
       ...pairs,
-      smallRate: median(pairs.b.map(rate)),
-      largeRate: median(pairs.a.map(rate)),
+      smallRate: median(pairs.b.map(rowsPerSecond)),
+      largeRate: median(pairs.a.map(rowsPerSecond)),
       backlogs:
         `${count(small.files)} files of ${count(DATAMINER_ROWS_PER_FILE)} rows against ${count(large.files)} of ` +
         `${count(LARGE_ROWS_PER_FILE)} rows (${mib(small.bytes)} and ${mib(large.bytes)})`,
@@ -164,7 +163,7 @@ async function backlogRun(dir, rowsPerFile, options) {
   );
   try {
     const result = await runWorker('pipeline-null', { root, kinds: ['data'] }, { timeoutMs: 900_000 });
-    const rate = (result.rows / result.ms) * 1000;
+    const rate = rowsPerSecond(result);
     options.log(
       `  B4 pipeline: ${count(rate)} rows/s (${fixed(result.ms / 1000, 1)} s, CPU ${fixed(result.cpuMs / 1000, 1)} s), ` +
         `peak RSS ${mib(result.peakRss)}, delivered ${count(result.delivered)}`,

@@ -13,6 +13,11 @@ export function fixed(value, digits = 2) {
   return Number.isFinite(value) ? value.toFixed(digits) : String(value);
 }
 
+/** Rows per second of a worker's result. @param {{ rows: number, ms: number }} result */
+export function rowsPerSecond(result) {
+  return (result.rows / result.ms) * 1000;
+}
+
 /** Thousands separated integer, e.g. 246,123. @param {number} value */
 export function count(value) {
   return Math.round(value).toLocaleString('en-US');
