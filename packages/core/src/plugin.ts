@@ -99,6 +99,11 @@ export interface Sink {
    */
   prepare?(record: OffloadRecord): void;
   /**
+   * `write()` reads `record.data` and never `record.value`: the runner then lets go of `value` once the bytes are
+   * made, so a record waiting for its write holds its bytes alone (about half of what it held with both).
+   */
+  readonly writesDataOnly?: boolean;
+  /**
    * Deliver `records` (all with the same batching key). Resolve with exactly one outcome per record, in the
    * same order. Retry transient failures inside; never report `delivered` for a record that was not written.
    */

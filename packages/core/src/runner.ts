@@ -51,6 +51,7 @@ export interface QueueState {
 export class PipelineRunner {
   private readonly batcher: Batcher;
   private readonly maxBuffered: number;
+  private readonly releaseValues: boolean;
   private readonly drainTimeoutMs: number;
   private readonly writeController = new AbortController();
   private readonly writes = new Set<Promise<void>>();
@@ -74,6 +75,7 @@ export class PipelineRunner {
     this.maxBuffered =
       options.maxBufferedRecords ?? Math.max(1000, 2 * sink.batching.maxRecords * Math.max(1, sink.maxInFlight()));
     this.drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
+    this.releaseValues = sink.writesDataOnly === true;
   }
 
   get queue(): QueueState {
@@ -177,6 +179,7 @@ export class PipelineRunner {
       try {
         payloadOf(record);
         sink.instance.prepare?.(record);
+        if (this.releaseValues) record.value = undefined;
       } catch (error) {
         collector.settle(index, { status: 'rejected', error: attributeError(error, sink.type, 'prepare') });
         continue;

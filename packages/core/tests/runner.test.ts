@@ -180,4 +180,32 @@ describe('PipelineRunner', () => {
     await runner.run();
     expect(routesPerWrite.map((routes) => routes.join()).sort()).toEqual(['alarm', 'data']);
   });
+
+  it("lets go of each record's JSON value once its bytes are made when the sink writes data only", async () => {
+    // Prepare: the same records through a sink that reads only data, and through one that may read value.
+    const runWith = async (writesDataOnly: boolean) => {
+      const sink = Object.assign(new ControlledSink(2), { writesDataOnly, autoRelease: true });
+      const runner = new PipelineRunner(
+        't',
+        {
+          sources: [{ id: 's', type: 'list', instance: new ListSource('s', 2, 3) }],
+          transformers: [],
+          sink: { id: 'k', type: 'controlled', instance: sink },
+        },
+        services(),
+      );
+      // Act
+      const summary = await runner.run();
+      expect(summary.ok).toBe(true);
+      return sink.written;
+    };
+    const dataOnly = await runWith(true);
+    const withValue = await runWith(false);
+    // Assess: the bytes are the JSON either way; only the data-only sink's records dropped the value.
+    expect(dataOnly.map((record) => new TextDecoder().decode(record.data))).toEqual(
+      withValue.map((record) => JSON.stringify(record.value)),
+    );
+    expect(dataOnly.every((record) => record.value === undefined)).toBe(true);
+    expect(withValue.map((record) => record.value)).toEqual([0, 1, 2, 3, 4, 5].map((n) => ({ n })));
+  });
 });

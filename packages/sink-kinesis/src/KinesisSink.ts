@@ -50,6 +50,8 @@ interface PlannedEntry extends PutEntry {
 @injectable()
 export class KinesisSink implements Sink {
   readonly batching: BatchingPolicy;
+  /** Sends `data` only; with gzip the bytes are no longer the JSON, so the JSON stays for the quarantine. */
+  readonly writesDataOnly: boolean;
   private readonly partitionKeyOf: PartitionKeyFunction;
   private readonly dryRun: boolean;
 
@@ -65,6 +67,7 @@ export class KinesisSink implements Sink {
     @inject(KinesisTokens.Connection) private readonly connection: KinesisConnection,
   ) {
     this.dryRun = mode.dryRun;
+    this.writesDataOnly = options.compression !== 'gzip';
     if (options.aggregation === 'none' && options.maxBatchRecords > KinesisLimits.maxRecordsPerRequest) {
       throw new PluginError(
         'PLUGIN_OPTIONS_INVALID',

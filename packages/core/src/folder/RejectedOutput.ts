@@ -93,7 +93,7 @@ export class RejectedOutput {
         code,
         reason: outcome.error.message,
         stage: 'sink',
-        raw: raws?.[i] ?? JSON.stringify(record.value ?? null),
+        raw: raws?.[i] ?? textOf(record),
       });
     });
   }
@@ -206,4 +206,10 @@ export class RejectedOutput {
   writtenThrough(relPath: string): number | undefined {
     return this.written.get(relPath);
   }
+}
+
+/** A record as text for the quarantine: its JSON, or its bytes once a data-only sink let go of the JSON. */
+function textOf(record: OffloadRecord): string {
+  if (record.value === undefined && record.data !== undefined) return new TextDecoder().decode(record.data);
+  return JSON.stringify(record.value ?? null);
 }

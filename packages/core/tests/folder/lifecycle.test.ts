@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileCheckpointStore } from '../../src/checkpoints.js';
 import { type FolderCheckpointDocument } from '../../src/folder/FolderCheckpoints.js';
-import { DeliveryError, Metric, RecordRejectedError } from '../../src/index.js';
-import { deliverAll, drain, makeSource, okLines, readText, tempRoot, writeLines } from './helpers.js';
+import { DeliveryError, Metric, RecordRejectedError, summariseOutcomes } from '../../src/index.js';
+import type { RecordOutcome } from '../../src/record.js';
+import { deliverAll, drain, LineDecoder, makeSource, okLines, readText, tempRoot, writeLines } from './helpers.js';
 
 describe('FolderSource lifecycle', () => {
   it('reads files oldest first in batches and archives each after its acknowledgement, keeping the kind folder', async () => {
@@ -210,6 +211,35 @@ describe('FolderSource lifecycle', () => {
     await source.stop();
     expect((await readdir(join(root, '_archive', 'Data'))).sort()).toEqual(['x-1.csv', 'x.csv']);
   });
+  it('quarantines a sink-rejected record as its bytes when the decoder kept no raw row and the sink took the JSON', async () => {
+    // Prepare: a decoder that keeps no raw rows, and a data-only sink's view of each record (bytes, no value).
+    const root = await tempRoot();
+    await writeLines(join(root, 'Data', 'x.csv'), ['ok 1', 'ok 2', 'ok 3']);
+    const decoder = new LineDecoder();
+    const decode = decoder.decode.bind(decoder);
+    decoder.decode = async function* (context) {
+      for await (const items of decode(context)) {
+        yield items.map((item) => (item.kind === 'record' ? { ...item, raw: undefined } : item));
+      }
+    };
+    const { source } = makeSource(root, join(root, '_state'), { decoder });
+    // Act
+    for await (const batch of source.read(new AbortController().signal)) {
+      const outcomes = batch.records.map((record): RecordOutcome => {
+        const n = (record.value as { n: number }).n;
+        record.data = new TextEncoder().encode(JSON.stringify(record.value));
+        record.value = undefined;
+        return n === 2
+          ? { status: 'rejected', error: new RecordRejectedError('RECORD_TOO_LARGE', 'record too large') }
+          : { status: 'delivered' };
+      });
+      await batch.ack(summariseOutcomes(outcomes));
+    }
+    await source.stop();
+    // Assess: the row the sink refused is kept as the JSON it was sent as.
+    expect(await readText(join(root, 'Failed', 'Data', 'x.csv.rejected.csv'))).toBe('{"n":2}\n');
+  });
+
   it('finishes a move that a crash cut between link and unlink, without a second archive copy', async () => {
     const root = await tempRoot();
     await writeLines(join(root, 'Data', 'x.csv'), ['ok 1']);
