@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { governYoungGeneration } from './youngGeneration.js';
 
 /**
  * Old-generation growth allowed between two full garbage collections, in % of what survived the last one.
@@ -10,10 +11,13 @@ import { setFlagsFromString } from 'node:v8';
 const HEAP_GROWTH_PERCENT = 50;
 
 /**
- * Bounds how far V8 lets the old generation grow before collecting it, for a long-running process sharing a
- * machine (the `offloader run` command calls it at start). V8 reads this setting at every full collection, so
- * it takes effect when set after start-up; it changes when memory is reclaimed, never what a program may use.
+ * Bounds how far V8 lets the heap grow before collecting it, for a long-running process sharing a machine (the
+ * `offloader run` command calls it at start): the old generation as above, and the young generation as
+ * {@link governYoungGeneration} does. V8 reads both settings while it runs, so they take effect when set after
+ * start-up; they change when memory is reclaimed, never what a program may use. Returns the function that
+ * stops governing the young generation.
  */
-export function limitHeapGrowth(percent: number = HEAP_GROWTH_PERCENT): void {
+export function limitHeapGrowth(percent: number = HEAP_GROWTH_PERCENT): () => void {
   setFlagsFromString(`--heap-growing-percent=${Math.max(1, Math.round(percent))}`);
+  return governYoungGeneration();
 }
