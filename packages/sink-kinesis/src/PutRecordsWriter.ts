@@ -41,8 +41,8 @@ export interface PutEntry {
   bytes: number;
   /** Attempts made so far. */
   attempts: number;
-  /** Hash key of the partition key, cached by the shard pacer. */
-  hashKey?: bigint;
+  /** Hash key (hex) of the partition key, cached by the shard pacer. */
+  hashKey?: string;
 }
 
 /** `rejected`: the service refuses this record itself; sending it again cannot help. */

@@ -1,5 +1,5 @@
 import type { Clock } from '@offloader/core';
-import { effectiveHashKey, type HashRange, shardFor } from './hashKey.js';
+import { effectiveHashKey, type HashRange, ShardLookup } from './hashKey.js';
 
 /** Write capacity of one shard, per second. */
 export interface ShardRate {
@@ -12,16 +12,9 @@ export interface PacedEntry {
   partitionKey: string;
   explicitHashKey?: string;
   bytes: number;
-  /** Cached hash key (MD5 of the partition key), computed on first use. */
-  hashKey?: bigint;
+  /** Cached hash key (hex MD5 of the partition key), computed on first use. */
+  hashKey?: string;
 }
-
-/**
- * Partition keys whose shard is remembered per stream. Offload rows repeat a bounded set of keys (one per
- * element and parameter), so most records skip the MD5 and the range search; past this many the memory is
- * cleared and refilled (worst case about 3 MB of keys), which keeps it bounded for any key pattern.
- */
-const REMEMBERED_KEYS = 16_384;
 
 interface Bucket {
   records: number;
@@ -36,9 +29,8 @@ interface Bucket {
  * leaves it in debt, so the long-run rate still holds. Streams whose shard map cannot be read are not paced.
  */
 export class ShardPacer {
-  private readonly ranges = new Map<string, Promise<HashRange[] | undefined>>();
+  private readonly shards = new Map<string, Promise<ShardLookup | undefined>>();
   private readonly buckets = new Map<string, Bucket>();
-  private readonly shardOfKey = new Map<string, Map<string, string | undefined>>();
 
   constructor(
     private readonly rate: ShardRate,
@@ -48,12 +40,14 @@ export class ShardPacer {
 
   /** Resolves when `entries` may be sent to `stream` without exceeding any shard's rate (or on abort). */
   async admit(stream: string, entries: readonly PacedEntry[], signal: AbortSignal): Promise<void> {
-    const ranges = await this.rangesOf(stream);
-    if (!ranges || ranges.length === 0) return;
+    const shards = await this.shardsOf(stream);
+    if (!shards || shards.size === 0) return;
     const needs = new Map<string, { records: number; bytes: number }>();
-    const remembered = this.rememberedShards(stream);
     for (const entry of entries) {
-      const shard = this.shardOf(ranges, remembered, entry);
+      // No memory of keys: a hex MD5 and a binary search cost about 0.4 µs, less than a map of keys saved once
+      // an Agent's keys outnumber it, and they hold no memory.
+      entry.hashKey ??= effectiveHashKey(entry.partitionKey, entry.explicitHashKey);
+      const shard = shards.shardFor(entry.hashKey)?.shardId;
       if (!shard) continue;
       const need = needs.get(shard);
       if (need) {
@@ -88,44 +82,19 @@ export class ShardPacer {
 
   /** Forget a stream's shard map (after resharding, or to retry a failed ListShards). */
   forget(stream: string): void {
-    this.ranges.delete(stream);
-    this.shardOfKey.delete(stream);
+    this.shards.delete(stream);
   }
 
-  private rememberedShards(stream: string): Map<string, string | undefined> {
-    let remembered = this.shardOfKey.get(stream);
-    if (!remembered) {
-      remembered = new Map();
-      this.shardOfKey.set(stream, remembered);
+  private shardsOf(stream: string): Promise<ShardLookup | undefined> {
+    let shards = this.shards.get(stream);
+    if (!shards) {
+      shards = this.loadRanges(stream).then(
+        (ranges) => (ranges ? new ShardLookup(ranges) : undefined),
+        () => undefined,
+      );
+      this.shards.set(stream, shards);
     }
-    return remembered;
-  }
-
-  private shardOf(
-    ranges: readonly HashRange[],
-    remembered: Map<string, string | undefined>,
-    entry: PacedEntry,
-  ): string | undefined {
-    // An explicit hash key decides the shard by itself; only partition-key routing is worth remembering.
-    if (entry.explicitHashKey !== undefined || entry.hashKey !== undefined) {
-      entry.hashKey ??= effectiveHashKey(entry.partitionKey, entry.explicitHashKey);
-      return shardFor(ranges, entry.hashKey)?.shardId;
-    }
-    if (remembered.has(entry.partitionKey)) return remembered.get(entry.partitionKey);
-    entry.hashKey = effectiveHashKey(entry.partitionKey);
-    const shard = shardFor(ranges, entry.hashKey)?.shardId;
-    if (remembered.size >= REMEMBERED_KEYS) remembered.clear();
-    remembered.set(entry.partitionKey, shard);
-    return shard;
-  }
-
-  private rangesOf(stream: string): Promise<HashRange[] | undefined> {
-    let ranges = this.ranges.get(stream);
-    if (!ranges) {
-      ranges = this.loadRanges(stream).catch(() => undefined);
-      this.ranges.set(stream, ranges);
-    }
-    return ranges;
+    return shards;
   }
 
   private refill(key: string, now: number): Bucket {

@@ -1,6 +1,6 @@
 import { type KinesisClient, ListShardsCommand, type ListShardsCommandInput } from '@aws-sdk/client-kinesis';
 import { UNKNOWN_SHARD } from '@offloader/core';
-import { effectiveHashKey, type HashRange, shardFor } from './hashKey.js';
+import { effectiveHashKey, type HashRange, ShardLookup } from './hashKey.js';
 
 /** The hash ranges of a stream's open shards (closed parents of a reshard take no writes), via ListShards. */
 export async function openShardRanges(client: KinesisClient, stream: string): Promise<HashRange[]> {
@@ -29,7 +29,7 @@ export async function openShardRanges(client: KinesisClient, stream: string): Pr
  */
 export class ShardMap {
   private readonly pending = new Map<string, Promise<HashRange[] | undefined>>();
-  private readonly known = new Map<string, HashRange[]>();
+  private readonly known = new Map<string, ShardLookup>();
 
   constructor(
     private readonly load: (stream: string) => Promise<HashRange[] | undefined>,
@@ -42,7 +42,7 @@ export class ShardMap {
     if (!ranges) {
       ranges = this.load(stream).then((loaded) => {
         if (loaded && loaded.length > 0) {
-          this.known.set(stream, loaded);
+          this.known.set(stream, new ShardLookup(loaded));
           this.onLearned(stream, loaded);
         }
         return loaded;
@@ -53,10 +53,10 @@ export class ShardMap {
   }
 
   /** Shard id of an entry when the stream's shards are known already; {@link UNKNOWN_SHARD} otherwise. */
-  shardOf(stream: string, entry: { partitionKey: string; explicitHashKey?: string; hashKey?: bigint }): string {
-    const ranges = this.known.get(stream);
-    if (!ranges) return UNKNOWN_SHARD;
+  shardOf(stream: string, entry: { partitionKey: string; explicitHashKey?: string; hashKey?: string }): string {
+    const shards = this.known.get(stream);
+    if (!shards) return UNKNOWN_SHARD;
     entry.hashKey ??= effectiveHashKey(entry.partitionKey, entry.explicitHashKey);
-    return shardFor(ranges, entry.hashKey)?.shardId ?? UNKNOWN_SHARD;
+    return shards.shardFor(entry.hashKey)?.shardId ?? UNKNOWN_SHARD;
   }
 }

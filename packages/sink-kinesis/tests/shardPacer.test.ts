@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type HashRange, hashKeyOf, shardFor } from '../src/hashKey.js';
+import { type HashRange, hashKeyOf, hexHashKey, ShardLookup } from '../src/hashKey.js';
 import { evenHashRanges } from '../src/limits.js';
 import { ShardPacer } from '../src/shardPacer.js';
 
@@ -55,10 +55,11 @@ describe('ShardPacer', () => {
     expect(clock.slept).toBe(0);
   });
 
-  it('routes by the MD5 of the partition key, remembered per stream until the shard map is forgotten', async () => {
+  it('routes by the MD5 of the partition key, on the shard map it holds until it is forgotten', async () => {
     const clock = manualClock();
     const keyOn = (shardId: string) => {
-      for (let i = 0; ; i += 1) if (shardFor(ranges, hashKeyOf(`key-${i}`))?.shardId === shardId) return `key-${i}`;
+      const lookup = new ShardLookup(ranges);
+      for (let i = 0; ; i += 1) if (lookup.shardFor(hashKeyOf(`key-${i}`))?.shardId === shardId) return `key-${i}`;
     };
     const [first, second] = [keyOn('shard-0'), keyOn('shard-1')];
     let current = ranges;
@@ -69,10 +70,36 @@ describe('ShardPacer', () => {
     expect(clock.slept).toBe(0);
     await pacer.admit('s', keyed(100, first), signal);
     expect(clock.slept).toBe(100);
-    // Resharded into one new shard with a full bucket: a remembered old shard would wait again.
+    // Resharded into one new shard with a full bucket: the old map would make it wait again.
     current = [{ shardId: 'shard-2', startingHashKey: 0n, endingHashKey: (1n << 128n) - 1n }];
     pacer.forget('s');
     await pacer.admit('s', keyed(900, first), signal);
     expect(clock.slept).toBe(100);
+  });
+
+  it('finds the shard of a hash key as the 128-bit numbers order, at every range boundary', () => {
+    // Prepare: three uneven ranges listed out of order, and a gap above the last one (a closed shard's range).
+    const top = (1n << 128n) - 1n;
+    const cuts = [0n, 1n << 64n, (1n << 127n) + 12345n, top - 1000n];
+    const lookup = new ShardLookup([
+      { shardId: 'c', startingHashKey: cuts[2], endingHashKey: cuts[3] - 1n },
+      { shardId: 'a', startingHashKey: cuts[0], endingHashKey: cuts[1] - 1n },
+      { shardId: 'b', startingHashKey: cuts[1], endingHashKey: cuts[2] - 1n },
+    ]);
+    const shardOf = (key: bigint) => lookup.shardFor(hexHashKey(key))?.shardId;
+    // Act and assess: each edge, and the keys just outside the covered space.
+    expect([0n, cuts[1] - 1n, cuts[1], cuts[2] - 1n, cuts[2], cuts[3] - 1n].map(shardOf)).toEqual([
+      'a',
+      'a',
+      'b',
+      'b',
+      'c',
+      'c',
+    ]);
+    expect(shardOf(cuts[3])).toBeUndefined();
+    expect(shardOf(top)).toBeUndefined();
+    expect(lookup.shardFor(hexHashKey(top + 1n))).toBeUndefined();
+    // MD5 as Kinesis computes it, as 32 lowercase hex digits (the RFC 1321 vector of the empty string).
+    expect(hashKeyOf('')).toBe('d41d8cd98f00b204e9800998ecf8427e');
   });
 });
