@@ -200,10 +200,7 @@ export class KinesisSink implements Sink {
           return;
         }
         await this.connection.ensureStream(stream);
-        const entries = this.plan(indexes.map((index) => records[index])).map((entry) => ({
-          ...entry,
-          members: entry.members.map((position) => indexes[position]),
-        }));
+        const entries = this.plan(records, indexes);
         const results = await this.connection.requireWriter().deliver(stream, entries, signal);
         entries.forEach((entry, i) => {
           this.settle(stream, entry, results[i], outcomes);
@@ -230,20 +227,24 @@ export class KinesisSink implements Sink {
     }
   }
 
-  /** Kinesis entries for prepared records of one stream: one each, or KPL aggregates within the record limit. */
-  private plan(records: OffloadRecord[]): PlannedEntry[] {
-    const single = (record: OffloadRecord, position: number): PlannedEntry => {
+  /**
+   * Kinesis entries for the prepared records at `indexes` (one stream): one each, or KPL aggregates within the
+   * record limit. Members are positions in `records`.
+   */
+  private plan(records: OffloadRecord[], indexes: number[]): PlannedEntry[] {
+    const single = (position: number): PlannedEntry => {
+      const record = records[position];
       const data = record.data as Uint8Array;
       const partitionKey = record.partitionKey as string;
       const bytes = recordBytes(data.length, partitionKey);
       return { data, partitionKey, explicitHashKey: record.explicitHashKey, bytes, attempts: 0, members: [position] };
     };
-    if (this.options.aggregation !== 'kpl') return records.map(single);
+    if (this.options.aggregation !== 'kpl') return indexes.map(single);
     const entries: PlannedEntry[] = [];
     let aggregator = new KplAggregator();
     let members: number[] = [];
     const flush = () => {
-      if (aggregator.count === 1) entries.push(single(records[members[0]], members[0]));
+      if (aggregator.count === 1) entries.push(single(members[0]));
       else if (aggregator.count > 1) {
         const built = aggregator.build();
         const bytes = recordBytes(built.data.length, built.partitionKey);
@@ -252,7 +253,8 @@ export class KinesisSink implements Sink {
       aggregator = new KplAggregator();
       members = [];
     };
-    records.forEach((record, position) => {
+    for (const position of indexes) {
+      const record = records[position];
       const user = {
         partitionKey: record.partitionKey as string,
         explicitHashKey: record.explicitHashKey,
@@ -261,12 +263,12 @@ export class KinesisSink implements Sink {
       if (aggregator.count > 0 && aggregator.costWith(user) > this.limits.maxRecordBytes) flush();
       if (aggregator.costWith(user) > this.limits.maxRecordBytes) {
         // Fits only as a plain record (checked in prepare): send it on its own, as the KPL does.
-        entries.push(single(record, position));
-        return;
+        entries.push(single(position));
+        continue;
       }
       aggregator.add(user);
       members.push(position);
-    });
+    }
     flush();
     return entries;
   }
