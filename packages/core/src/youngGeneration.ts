@@ -6,8 +6,7 @@ const MIB = 1024 * 1024;
 /**
  * Young generation a pipeline keeps while it allocates at a steady Agent's pace. V8 grows it to 32 MB (64 MB on
  * Node 24) in any long busy process, because growth follows the bytes that ever survived a scavenge, not the
- * rate. At 5,000 rows/s half of that holds the same garbage for a few hundred ms less, for no CPU we could
- * measure (bench B6), and gives the Agent back 16 MB.
+ * rate. At 5,000 rows/s half that size costs no CPU we could measure (bench B6) and gives the Agent 16 MB back.
  */
 export const STEADY_YOUNG_GENERATION_BYTES = 16 * MIB;
 
@@ -72,7 +71,7 @@ export class YoungGenerationGovernor {
     return (bytes * 1000) / RATE_WINDOW_MS;
   }
 
-  /** The growth factor in force (for tests and the status page). */
+  /** The growth factor in force. */
   growthFactor(): number {
     return this.factor;
   }
