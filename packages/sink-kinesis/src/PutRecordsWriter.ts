@@ -192,7 +192,7 @@ export class PutRecordsWriter {
       );
     }
     // The stream answered: list its shards now (once, in the background) to name the shard of refused records.
-    void this.deps.shards?.rangesOf(stream);
+    void this.deps.shards?.shardsOf(stream);
     const retryNext: PutEntry[] = [];
     let throttled = 0;
     const throttledPerShard = new Map<string, number>();

@@ -120,7 +120,7 @@ export function connectionScope(container: DependencyContainer, client: KinesisC
       return new ShardPacer(
         { records: KinesisLimits.shardRecordsPerSecond * share, bytes: KinesisLimits.shardBytesPerSecond * share },
         c.resolve<Clock>(Tokens.Clock),
-        (stream) => shards.rangesOf(stream),
+        (stream) => shards.shardsOf(stream),
       );
     }),
   });

@@ -1,5 +1,5 @@
 import type { Clock } from '@offloader/core';
-import { effectiveHashKey, type HashRange, ShardLookup } from './hashKey.js';
+import { effectiveHashKey, type ShardLookup } from './hashKey.js';
 
 /** Write capacity of one shard, per second. */
 export interface ShardRate {
@@ -35,7 +35,7 @@ export class ShardPacer {
   constructor(
     private readonly rate: ShardRate,
     private readonly clock: Clock,
-    private readonly loadRanges: (stream: string) => Promise<HashRange[] | undefined>,
+    private readonly loadShards: (stream: string) => Promise<ShardLookup | undefined>,
   ) {}
 
   /** Resolves when `entries` may be sent to `stream` without exceeding any shard's rate (or on abort). */
@@ -88,10 +88,7 @@ export class ShardPacer {
   private shardsOf(stream: string): Promise<ShardLookup | undefined> {
     let shards = this.shards.get(stream);
     if (!shards) {
-      shards = this.loadRanges(stream).then(
-        (ranges) => (ranges ? new ShardLookup(ranges) : undefined),
-        () => undefined,
-      );
+      shards = this.loadShards(stream).catch(() => undefined);
       this.shards.set(stream, shards);
     }
     return shards;

@@ -28,7 +28,7 @@ export async function openShardRanges(client: KinesisClient, stream: string): Pr
  * the shards are known so dashboards show 0 instead of "no data".
  */
 export class ShardMap {
-  private readonly pending = new Map<string, Promise<HashRange[] | undefined>>();
+  private readonly pending = new Map<string, Promise<ShardLookup | undefined>>();
   private readonly known = new Map<string, ShardLookup>();
 
   constructor(
@@ -37,19 +37,21 @@ export class ShardMap {
   ) {}
 
   /** The stream's open shards (listed on first call), or undefined when they cannot be listed. */
-  rangesOf(stream: string): Promise<HashRange[] | undefined> {
-    let ranges = this.pending.get(stream);
-    if (!ranges) {
-      ranges = this.load(stream).then((loaded) => {
-        if (loaded && loaded.length > 0) {
-          this.known.set(stream, new ShardLookup(loaded));
+  shardsOf(stream: string): Promise<ShardLookup | undefined> {
+    let shards = this.pending.get(stream);
+    if (!shards) {
+      shards = this.load(stream).then((loaded) => {
+        if (!loaded) return undefined;
+        const lookup = new ShardLookup(loaded);
+        if (lookup.size > 0) {
+          this.known.set(stream, lookup);
           this.onLearned(stream, loaded);
         }
-        return loaded;
+        return lookup;
       });
-      this.pending.set(stream, ranges);
+      this.pending.set(stream, shards);
     }
-    return ranges;
+    return shards;
   }
 
   /** Shard id of an entry when the stream's shards are known already; {@link UNKNOWN_SHARD} otherwise. */

@@ -26,7 +26,7 @@ const entries = (n: number, template: typeof lowKey) => Array.from({ length: n }
 describe('ShardPacer', () => {
   it('lets a shard take one second of quota at once, then paces it; other shards are not held back', async () => {
     const clock = manualClock();
-    const pacer = new ShardPacer({ records: 1000, bytes: 1 << 20 }, clock, async () => ranges);
+    const pacer = new ShardPacer({ records: 1000, bytes: 1 << 20 }, clock, async () => new ShardLookup(ranges));
     await pacer.admit('s', entries(1000, lowKey), signal);
     expect(clock.slept).toBe(0);
     await pacer.admit('s', entries(500, highKey), signal);
@@ -37,7 +37,7 @@ describe('ShardPacer', () => {
 
   it('paces by bytes too, and a request above one second of quota leaves the shard in debt', async () => {
     const clock = manualClock();
-    const pacer = new ShardPacer({ records: 1000, bytes: 1000 }, clock, async () => ranges);
+    const pacer = new ShardPacer({ records: 1000, bytes: 1000 }, clock, async () => new ShardLookup(ranges));
     await pacer.admit('s', [{ ...lowKey, bytes: 3000 }], signal);
     expect(clock.slept).toBe(0);
     // 2,000 bytes of debt plus 100 for this record: 2.1 s at 1,000 bytes/s.
@@ -63,7 +63,7 @@ describe('ShardPacer', () => {
     };
     const [first, second] = [keyOn('shard-0'), keyOn('shard-1')];
     let current = ranges;
-    const pacer = new ShardPacer({ records: 1000, bytes: 1 << 20 }, clock, async () => current);
+    const pacer = new ShardPacer({ records: 1000, bytes: 1 << 20 }, clock, async () => new ShardLookup(current));
     const keyed = (n: number, partitionKey: string) => Array.from({ length: n }, () => ({ partitionKey, bytes: 10 }));
     await pacer.admit('s', keyed(1000, first), signal);
     await pacer.admit('s', keyed(1000, second), signal);
