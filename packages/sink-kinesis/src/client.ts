@@ -12,6 +12,7 @@ import { HttpsProxyAgent } from 'https-proxy-agent';
 import { endpointUrl, regionFromEndpoint, resolveProxy } from './endpoints.js';
 import { CallNotSentError } from './errors.js';
 import type { StaticCredentials } from './options.js';
+import { PutRecordsProtocol } from './putRecordsProtocol.js';
 
 /** Connection settings shared by the sink, `tailStream` and the CLI. */
 export interface KinesisClientOptions {
@@ -88,6 +89,7 @@ export function createKinesisClient(options: KinesisClientOptions): KinesisClien
       : options.credentialsProvider,
     maxAttempts: 1,
     logger: QUIET_SDK_LOGGER,
+    protocol: PutRecordsProtocol,
     requestHandler: new NodeHttpHandler({
       httpAgent,
       httpsAgent,
