@@ -27,6 +27,7 @@ const PUBLIC_API: Record<string, string[]> = {
     'Tokens',
     'UNKNOWN_SHARD',
     'UsageError',
+    'asBuffer',
     'corePlugins',
     'coreServices',
     'createFolderSource',

@@ -56,6 +56,7 @@ export type {
   TextLayout,
 } from './folder/index.js';
 export {
+  asBuffer,
   createFolderSource,
   FileDecodeError,
   folderOptionsProperties,

@@ -1,5 +1,5 @@
 import type { DecodeContext, DecodedItem, TextLayout } from '@offloader/core';
-import { readLineBytes, readUtf8Chunks } from '@offloader/core';
+import { asBuffer, readLineBytes, readUtf8Chunks } from '@offloader/core';
 import { decodeEntry, type EntryContext } from './entryItems.js';
 import { CustomEventCodes, fileError } from './errors.js';
 import { DocumentStructureError, JsonRecordsScanner } from './JsonRecordsScanner.js';
@@ -236,10 +236,6 @@ function namedStreams(line: Buffer): { field: string; value: string }[] {
     if (typeof value === 'string') streams.push({ field, value });
   }
   return streams;
-}
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 function firstNonSpace(bytes: Uint8Array): number {

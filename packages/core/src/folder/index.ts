@@ -23,7 +23,7 @@ export {
 export { isForbiddenFolder, NamePatterns } from './patterns.js';
 export { Readiness } from './Readiness.js';
 export { RejectedOutput, type RejectedRow } from './RejectedOutput.js';
-export { sniffText, type TextEncoding, type TextLayout } from './text/encodings.js';
+export { asBuffer, sniffText, type TextEncoding, type TextLayout } from './text/encodings.js';
 export { type LineChunk, type LineReadOptions, readLineBytes, readLines } from './text/LineReader.js';
 export { readUtf8Chunks } from './text/readUtf8Chunks.js';
 export {

@@ -76,6 +76,7 @@ export function utf8Transcoder(encoding: TextEncoding, options: { path: string; 
   };
 }
 
+/** The bytes as a Buffer, without copying them. */
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
