@@ -1,8 +1,8 @@
-// Part of `npm run build`: bundles the `offloader` command's own code and yargs into packages/cli/dist/offloader.js (and dist/bundle/ for what it loads on demand),
-// the file bin/offloader.js starts. Node resolved and loaded about 40 modules before the first line of output;
-// one file cuts `--version` and `--help` by a fifth (bench B7). The workspace packages (@offloader/*) stay
-// imports: plugins and integrators load the same core the command does (one DI container, one set of error
-// classes), and the AWS SDK still loads only for the commands that need it.
+// Part of `npm run build`: bundles the `offloader` command's own code and yargs into packages/cli/dist/offloader.js
+// (and dist/bundle/ for what it loads on demand), the file bin/offloader.js starts. Node resolved and loaded about
+// 40 modules before the first line of output; one file cuts `--version` and `--help` by a fifth (bench B7). The
+// workspace packages (@offloader/*) stay imports: plugins and integrators load the same core the command does (one
+// DI container, one set of error classes), and the AWS SDK still loads only for the commands that need it.
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +19,12 @@ function yargsShimBesideYargs() {
     name: 'yargs-shim-beside-yargs',
     setup(b) {
       b.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        const url =
-          "new URL('lib/platform-shims/esm.mjs', " +
-          "__yargsShimUrl.pathToFileURL(__yargsShimUrl.createRequire(import.meta.url).resolve('yargs/package.json'))).href";
-        const contents = `import * as __yargsShimModule from 'node:module';\nimport * as __yargsShimPath from 'node:url';\nconst __yargsShimUrl = { createRequire: __yargsShimModule.createRequire, pathToFileURL: __yargsShimPath.pathToFileURL };\n${source.replaceAll('import.meta.url', url)}`;
+        // Resolved once, where the shim starts; every use of its module URL reads the constant.
+        const prelude =
+          "import { createRequire as __yargsRequire } from 'node:module';\n" +
+          "import { pathToFileURL as __yargsFileUrl } from 'node:url';\n" +
+          "const __yargsShimUrl = new URL('lib/platform-shims/esm.mjs', __yargsFileUrl(__yargsRequire(import.meta.url).resolve('yargs/package.json'))).href;\n";
+        const contents = prelude + readFileSync(args.path, 'utf8').replaceAll('import.meta.url', '__yargsShimUrl');
         return { contents, loader: 'js' };
       });
     },
