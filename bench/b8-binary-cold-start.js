@@ -46,7 +46,8 @@ function coldStart(/** @type {string} */ command, /** @type {string[]} */ args, 
 
 /** @param {{ reps: number, log: (line: string) => void }} options */
 export async function runB8({ reps, log }) {
-  const runs = Math.max(10, reps * 4);
+  // Twenty runs per command: forty took half a minute more of the 20 minutes the whole bench may take.
+  const runs = Math.max(10, reps * 2);
   const notes = [
     `${runs} runs each, wall time from spawn to exit; load average at start ${loadavg()
       .map((l) => fixed(l, 1))
