@@ -10,14 +10,46 @@ import { governYoungGeneration } from './youngGeneration.js';
  */
 const HEAP_GROWTH_PERCENT = 50;
 
+/** What {@link heapGrowthLimiter} changes: V8's flags and the young-generation governor, or a test's stand-ins. */
+export interface HeapGrowthControls {
+  setFlags(flags: string): void;
+  /** Starts governing the young generation; returns the function that stops it. */
+  governYoungGeneration(): () => void;
+}
+
+/**
+ * The `limitHeapGrowth` function over `controls`. The process has one heap, so however many parts of a program
+ * call it (`offloader run`, then an embedded pipeline, or a plugin), one governor runs; the last call's percent
+ * is in force. Each call returns its own stop function, and the governor stops when every caller has stopped.
+ */
+export function heapGrowthLimiter(controls: HeapGrowthControls): (percent?: number) => () => void {
+  let holders = 0;
+  let stopGoverning: (() => void) | undefined;
+  return (percent = HEAP_GROWTH_PERCENT) => {
+    controls.setFlags(`--heap-growing-percent=${Math.max(1, Math.round(percent))}`);
+    holders += 1;
+    stopGoverning ??= controls.governYoungGeneration();
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      holders -= 1;
+      if (holders === 0) {
+        stopGoverning?.();
+        stopGoverning = undefined;
+      }
+    };
+  };
+}
+
 /**
  * Bounds how far V8 lets the heap grow before collecting it, for a long-running process sharing a machine (the
  * `offloader run` command calls it at start): the old generation as above, and the young generation as
  * {@link governYoungGeneration} does. V8 reads both settings while it runs, so they take effect when set after
  * start-up; they change when memory is reclaimed, never what a program may use. Returns the function that
- * stops governing the young generation.
+ * stops governing the young generation (once every caller has called its own).
  */
-export function limitHeapGrowth(percent: number = HEAP_GROWTH_PERCENT): () => void {
-  setFlagsFromString(`--heap-growing-percent=${Math.max(1, Math.round(percent))}`);
-  return governYoungGeneration();
-}
+export const limitHeapGrowth: (percent?: number) => () => void = heapGrowthLimiter({
+  setFlags: setFlagsFromString,
+  governYoungGeneration: () => governYoungGeneration(),
+});
