@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -54,5 +54,31 @@ describe('the bundled command (dist/offloader.js)', () => {
     expect(german.stdout).toMatch(/^Kommandos:/m);
     const english = offloader(['--help'], { env: { LANG: 'C', LC_ALL: '' } });
     expect(english.stdout).toMatch(/^Commands:/m);
+  });
+
+  it('starts the separate modules when the bundle is older than the last TypeScript build (`tsc -b` alone)', () => {
+    // Prepare: bin/offloader.js in a package of stand-ins, each entry saying which one ran.
+    const dir = mkdtempSync(join(tmpdir(), 'offloader-stale-bundle-'));
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'dist'));
+    copyFileSync(bin, join(dir, 'bin', 'offloader.js'));
+    for (const entry of ['offloader', 'main']) {
+      writeFileSync(
+        join(dir, 'dist', `${entry}.js`),
+        `export async function main() { process.stdout.write('${entry}'); return 0; }\n`,
+      );
+    }
+    writeFileSync(join(dir, 'dist', '.tsbuildinfo'), '{}');
+    const started = (bundleAt: number, buildAt: number) => {
+      utimesSync(join(dir, 'dist', 'offloader.js'), bundleAt, bundleAt);
+      utimesSync(join(dir, 'dist', '.tsbuildinfo'), buildAt, buildAt);
+      const result = spawnSync(process.execPath, [join(dir, 'bin', 'offloader.js')], { encoding: 'utf8' });
+      expect(result.stderr).toBe('');
+      return result.stdout;
+    };
+    // Act + Assess: times in seconds since 1970; npm packs every file with the same date.
+    expect(started(2_000, 1_000)).toBe('offloader');
+    expect(started(1_000, 2_000)).toBe('main');
+    expect(started(499_162_400, 499_162_400)).toBe('offloader');
   });
 });
