@@ -68,6 +68,8 @@ describe('the bundled command (dist/offloader.js)', () => {
         `export async function main() { process.stdout.write('${entry}'); return 0; }\n`,
       );
     }
+    // An ES module package, as packages/cli is, so nothing depends on Node detecting the module syntax.
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     writeFileSync(join(dir, 'dist', '.tsbuildinfo'), '{}');
     const started = (bundleAt: number, buildAt: number) => {
       utimesSync(join(dir, 'dist', 'offloader.js'), bundleAt, bundleAt);

@@ -51,5 +51,5 @@ export function heapGrowthLimiter(controls: HeapGrowthControls): (percent?: numb
  */
 export const limitHeapGrowth: (percent?: number) => () => void = heapGrowthLimiter({
   setFlags: setFlagsFromString,
-  governYoungGeneration: () => governYoungGeneration(),
+  governYoungGeneration,
 });
