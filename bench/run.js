@@ -82,7 +82,7 @@ if (only.has('b6')) {
 }
 if (only.has('b7')) {
   log('\nB7 cold start');
-  show(await runB7({ runs: 10, log }));
+  show(await runB7({ runs: 30, log }));
 }
 if (only.has('b8')) {
   log('\nB8 cold start of the single executable (npm run release) and of the Node CLI');
