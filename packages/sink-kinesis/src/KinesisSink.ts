@@ -180,40 +180,50 @@ export class KinesisSink implements Sink {
   async write(records: OffloadRecord[], signal: AbortSignal): Promise<RecordOutcome[]> {
     const outcomes: (RecordOutcome | undefined)[] = new Array(records.length);
     // Dropped routes are acknowledged as filtered; prepare() accepted every other record before batching.
-    const accepted: number[] = [];
-    records.forEach((record, index) => {
-      if (this.isDropped(record)) outcomes[index] = { status: 'filtered' };
-      else accepted.push(index);
-    });
     // One PutRecords targets one stream; group in case the runner mixed keys.
     const byStream = new Map<string, number[]>();
-    for (const index of accepted) {
-      const stream = records[index].stream as string;
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index];
+      if (this.isDropped(record)) {
+        outcomes[index] = { status: 'filtered' };
+        continue;
+      }
+      const stream = record.stream as string;
       const group = byStream.get(stream);
       if (group) group.push(index);
       else byStream.set(stream, [index]);
     }
-    await Promise.all(
-      [...byStream].map(async ([stream, indexes]) => {
-        if (this.dryRun) {
-          for (const index of indexes) outcomes[index] = { status: 'delivered', stream };
-          return;
-        }
-        await this.connection.ensureStream(stream);
-        const entries = this.plan(records, indexes);
-        const results = await this.connection.requireWriter().deliver(stream, entries, signal);
-        entries.forEach((entry, i) => {
-          this.settle(stream, entry, results[i], outcomes);
-        });
-      }),
-    );
-    return outcomes.map(
-      (outcome) =>
-        outcome ?? {
-          status: 'failed',
-          error: new DeliveryError('SINK_RETRIES_EXHAUSTED', 'no outcome for the record'),
-        },
-    );
+    const writes: Promise<void>[] = [];
+    for (const [stream, indexes] of byStream) writes.push(this.writeStream(stream, records, indexes, outcomes, signal));
+    await Promise.all(writes);
+    for (let index = 0; index < outcomes.length; index++) {
+      outcomes[index] ??= {
+        status: 'failed',
+        error: new DeliveryError('SINK_RETRIES_EXHAUSTED', 'no outcome for the record'),
+      };
+    }
+    return outcomes as RecordOutcome[];
+  }
+
+  /**
+   * The records at `indexes`, all for `stream`; fills their outcomes. A method and plain loops rather than arrows
+   * made per call, for the reason given at requestRecords() in PutRecordsWriter.ts.
+   */
+  private async writeStream(
+    stream: string,
+    records: OffloadRecord[],
+    indexes: number[],
+    outcomes: (RecordOutcome | undefined)[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (this.dryRun) {
+      for (const index of indexes) outcomes[index] = { status: 'delivered', stream };
+      return;
+    }
+    await this.connection.ensureStream(stream);
+    const entries = this.plan(records, indexes);
+    const results = await this.connection.requireWriter().deliver(stream, entries, signal);
+    for (let i = 0; i < entries.length; i++) this.settle(stream, entries[i], results[i], outcomes);
   }
 
   private settle(stream: string, entry: PlannedEntry, result: EntryResult, outcomes: (RecordOutcome | undefined)[]) {
@@ -232,14 +242,12 @@ export class KinesisSink implements Sink {
    * record limit. Members are positions in `records`.
    */
   private plan(records: OffloadRecord[], indexes: number[]): PlannedEntry[] {
-    const single = (position: number): PlannedEntry => {
-      const record = records[position];
-      const data = record.data as Uint8Array;
-      const partitionKey = record.partitionKey as string;
-      const bytes = recordBytes(data.length, partitionKey);
-      return { data, partitionKey, explicitHashKey: record.explicitHashKey, bytes, attempts: 0, members: [position] };
-    };
-    if (this.options.aggregation !== 'kpl') return indexes.map(single);
+    const single = (position: number): PlannedEntry => singleEntry(records, position);
+    if (this.options.aggregation !== 'kpl') {
+      const entries: PlannedEntry[] = new Array(indexes.length);
+      for (let i = 0; i < indexes.length; i++) entries[i] = singleEntry(records, indexes[i]);
+      return entries;
+    }
     const entries: PlannedEntry[] = [];
     let aggregator = new KplAggregator();
     let members: number[] = [];
@@ -293,4 +301,13 @@ export class KinesisSink implements Sink {
     this.metrics.add(Metric.recordErrors, { stream: record.stream ?? `route:${record.route}`, code });
     return error;
   }
+}
+
+/** The Kinesis entry of one prepared record, on its own (no aggregation). */
+function singleEntry(records: OffloadRecord[], position: number): PlannedEntry {
+  const record = records[position];
+  const data = record.data as Uint8Array;
+  const partitionKey = record.partitionKey as string;
+  const bytes = recordBytes(data.length, partitionKey);
+  return { data, partitionKey, explicitHashKey: record.explicitHashKey, bytes, attempts: 0, members: [position] };
 }

@@ -1,4 +1,4 @@
-import type { PutRecordsInput, PutRecordsOutput } from '@aws-sdk/client-kinesis';
+import type { PutRecordsInput, PutRecordsOutput, PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import {
   type Clock,
   DeliveryError,
@@ -70,6 +70,25 @@ export interface WriterDeps {
   callDeadlineMs: number;
 }
 
+const bytesOf = (entry: PutEntry): number => entry.bytes;
+
+/**
+ * The PutRecords entries of a request, in its order.
+ *
+ * The per-record loops of a batch (here, in the sink and in the protocol) are plain loops and module functions,
+ * not arrows made per call. V8 holds the optimised code of a function only weakly once none of its closures is
+ * alive, so each full collection (about one a second at 5,000 rows/s under limitHeapGrowth) dropped the code of
+ * the per-call arrows and TurboFan compiled them again: a steady ten compilations a second (bench B6, --trace-opt).
+ */
+function requestRecords(request: readonly PutEntry[]): PutRecordsRequestEntry[] {
+  const records: PutRecordsRequestEntry[] = new Array(request.length);
+  for (let i = 0; i < request.length; i++) {
+    const entry = request[i];
+    records[i] = { Data: entry.data, PartitionKey: entry.partitionKey, ExplicitHashKey: entry.explicitHashKey };
+  }
+  return records;
+}
+
 /** `StreamName` or `StreamARN`, as the configured target says. */
 export function streamTarget(stream: string): Pick<PutRecordsInput, 'StreamName' | 'StreamARN'> {
   return stream.startsWith('arn:') ? { StreamARN: stream } : { StreamName: stream };
@@ -112,7 +131,7 @@ export class PutRecordsWriter {
         }
       }
       const retryNext: PutEntry[] = [];
-      for (const request of splitIntoRequests(pending, (entry) => entry.bytes, this.deps.limits)) {
+      for (const request of splitIntoRequests(pending, bytesOf, this.deps.limits)) {
         if (signal.aborted) {
           retryNext.push(...request);
           continue;
@@ -126,9 +145,14 @@ export class PutRecordsWriter {
         break;
       }
     }
-    return entries.map(
-      (entry) => results.get(entry) ?? { ok: false, error: new DeliveryError('SINK_RETRIES_EXHAUSTED', 'no result') },
-    );
+    const outcome: EntryResult[] = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      outcome[i] = results.get(entries[i]) ?? {
+        ok: false,
+        error: new DeliveryError('SINK_RETRIES_EXHAUSTED', 'no result'),
+      };
+    }
+    return outcome;
   }
 
   private stopped(stream: string, pending: PutEntry[], results: Map<PutEntry, EntryResult>): void {
@@ -151,17 +175,7 @@ export class PutRecordsWriter {
     let response: PutRecordsOutput;
     try {
       const callSignal = AbortSignal.any([stop, AbortSignal.timeout(this.deps.callDeadlineMs)]);
-      response = await api.putRecords(
-        {
-          ...streamTarget(stream),
-          Records: request.map((entry) => ({
-            Data: entry.data,
-            PartitionKey: entry.partitionKey,
-            ExplicitHashKey: entry.explicitHashKey,
-          })),
-        },
-        callSignal,
-      );
+      response = await api.putRecords({ ...streamTarget(stream), Records: requestRecords(request) }, callSignal);
     } catch (error) {
       // A shutdown, not the endpoint, ended the call: nothing to learn about the stream; the caller keeps the data.
       if (stop.aborted) return request;
@@ -199,7 +213,8 @@ export class PutRecordsWriter {
     const touched = new Set<string>();
     // Per-shard totals of this answer, added to the metrics once per shard rather than once per record.
     const putPerShard = new Map<string, { records: number; bytes: number }>();
-    request.forEach((entry, index) => {
+    for (let index = 0; index < request.length; index++) {
+      const entry = request[index];
       const answer = answers[index];
       if (!answer.ErrorCode && answer.SequenceNumber) {
         const shard = answer.ShardId ?? UNKNOWN_SHARD;
@@ -212,7 +227,7 @@ export class PutRecordsWriter {
           putPerShard.set(shard, { records: 1, bytes: entry.bytes });
         }
         results.set(entry, { ok: true, shardId: answer.ShardId, sequenceNumber: answer.SequenceNumber });
-        return;
+        continue;
       }
       const failure = classifyRecordError(answer.ErrorCode ?? 'MissingSequenceNumber');
       const shard = this.deps.shards?.shardOf(stream, entry) ?? UNKNOWN_SHARD;
@@ -224,11 +239,11 @@ export class PutRecordsWriter {
       }
       if (failure.kind === 'throttled' || failure.kind === 'retryable') {
         retryNext.push(entry);
-        return;
+        continue;
       }
       const detail = this.deps.redactor.redact(`${failure.awsCode}: ${answer.ErrorMessage ?? ''}`);
       results.set(entry, { ok: false, error: health.pause(stream, failure.kind, detail) });
-    });
+    }
     for (const [shard, totals] of putPerShard) {
       metrics.add(Metric.recordsPut, { stream, shard }, totals.records);
       metrics.add(Metric.bytesPut, { stream, shard }, totals.bytes);

@@ -50,9 +50,12 @@ export class PutRecordsProtocol extends AwsJson1_1Protocol {
     const answer = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
     // An endpoint that lies (a list of nulls, numbers) must not crash the writer: an entry that is no object
     // has no sequence number, so its record is retried; a missing list fails the call as malformed.
-    const records = Array.isArray(answer.Records)
-      ? answer.Records.map((entry: unknown) => (entry !== null && typeof entry === 'object' ? entry : {}))
-      : undefined;
+    const records: unknown[] | undefined = Array.isArray(answer.Records) ? answer.Records : undefined;
+    // A loop, not a per-call arrow: see requestRecords() in PutRecordsWriter.ts.
+    for (let index = 0; records !== undefined && index < records.length; index++) {
+      const entry = records[index];
+      if (entry === null || typeof entry !== 'object') records[index] = {};
+    }
     return { ...answer, Records: records, $metadata: this.deserializeMetadata(response) } as unknown as Output;
   }
 }
