@@ -1,6 +1,7 @@
 // @ts-check
 // B6: what Offloader costs a busy DataMiner Agent at a real rate: CPU (% of one core) and memory while 5,000
-// rows/s of mixed offload files arrive, beside a naive folder shipper doing the same work, and when idle.
+// rows/s of mixed offload files arrive, beside a naive folder shipper doing the same work and the same shipper
+// without the AWS SDK (the floor of a Node.js shipper), and when idle.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,16 +31,23 @@ const RSS_TARGET = 120 * 1024 * 1024;
  * @returns {Promise<import('./lib/report.js').Table[]>}
  */
 export async function runB6(options) {
-  // One kinesalite per producer, each in its own process: neither server's CPU is counted, nor do they share.
-  const servers = [await startKinesisServer(), await startKinesisServer()];
+  // One kinesalite per producer, each in its own process: no server's CPU is counted, nor do they share.
+  const servers = [await startKinesisServer(), await startKinesisServer(), await startKinesisServer()];
   const dir = mkdtempSync(join(tmpdir(), 'offloader-bench-b6-'));
-  const roots = { offloader: join(dir, 'offloader'), naive: join(dir, 'naive'), idle: join(dir, 'idle') };
+  const roots = {
+    offloader: join(dir, 'offloader'),
+    naive: join(dir, 'naive'),
+    raw: join(dir, 'raw'),
+    idle: join(dir, 'idle'),
+  };
+  const busyRoots = [roots.offloader, roots.naive, roots.raw];
   for (const root of Object.values(roots)) mkdirSync(join(root, 'Data'), { recursive: true });
   const streamsOf = (/** @type {string} */ name) => ({ data: name, dataavg: name, alarm: name });
   try {
     await servers[0].createStream('b6-offloader', SHARDS);
     await servers[0].createStream('b6-idle', SHARDS);
     await servers[1].createStream('b6-naive', SHARDS);
+    await servers[2].createStream('b6-raw', SHARDS);
     const offloader = await startLive('pipeline-kinesis', {
       root: roots.offloader,
       endpoint: servers[0].kinesisEndpoint,
@@ -55,7 +63,17 @@ export async function runB6(options) {
       endpoint: servers[1].kinesisEndpoint,
       streams: streamsOf('b6-naive'),
     });
-    const before = { offloader: await offloader.usage(), naive: await naive.usage(), idle: await idle.usage() };
+    const raw = await startLive('raw-folder-producer', {
+      root: roots.raw,
+      endpoint: servers[2].kinesisEndpoint,
+      streams: streamsOf('b6-raw'),
+    });
+    const before = {
+      offloader: await offloader.usage(),
+      naive: await naive.usage(),
+      raw: await raw.usage(),
+      idle: await idle.usage(),
+    };
     const started = Date.now();
     let idleAfter;
     let rows = 0;
@@ -64,34 +82,44 @@ export async function runB6(options) {
       if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
       for (const [index, [kind, share]] of SHARES.entries()) {
         const seq = second * SHARES.length + index;
-        for (const root of [roots.offloader, roots.naive]) dropFile(root, kind, seq, ROWS_PER_SECOND * share, 'rename');
+        for (const root of busyRoots) dropFile(root, kind, seq, ROWS_PER_SECOND * share, 'rename');
         rows += ROWS_PER_SECOND * share;
       }
       if (!idleAfter && Date.now() - started >= options.idleSeconds * 1000) idleAfter = await idle.usage();
     }
     idleAfter ??= await idle.usage();
     const idleWall = Date.now() - started;
-    // Both must have shipped everything; the window ends when the slower one is done (bounded).
+    // All must have shipped everything; the window ends when the slowest one is done (bounded).
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && [roots.offloader, roots.naive].some((root) => pendingFiles(root) > 0)) {
+    while (Date.now() < deadline && busyRoots.some((root) => pendingFiles(root) > 0)) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const wallMs = Date.now() - started;
-    const after = { offloader: await offloader.usage(), naive: await naive.usage() };
-    const left = { offloader: pendingFiles(roots.offloader), naive: pendingFiles(roots.naive) };
-    const ends = { offloader: await offloader.stop(), naive: await naive.stop(), idle: await idle.stop() };
-    const cpuPct = (/** @type {'offloader' | 'naive'} */ who) =>
+    const after = { offloader: await offloader.usage(), naive: await naive.usage(), raw: await raw.usage() };
+    const left = {
+      offloader: pendingFiles(roots.offloader),
+      naive: pendingFiles(roots.naive),
+      raw: pendingFiles(roots.raw),
+    };
+    const ends = {
+      offloader: await offloader.stop(),
+      naive: await naive.stop(),
+      raw: await raw.stop(),
+      idle: await idle.stop(),
+    };
+    const cpuPct = (/** @type {'offloader' | 'naive' | 'raw'} */ who) =>
       (100 * (after[who].cpuMs - before[who].cpuMs)) / wallMs;
     const idlePct = (100 * (idleAfter.cpuMs - before.idle.cpuMs)) / idleWall;
     const figures = {
       offloader: { cpu: cpuPct('offloader'), peakRss: after.offloader.peakRss, delivered: ends.offloader?.delivered },
       naive: { cpu: cpuPct('naive'), peakRss: after.naive.peakRss, delivered: ends.naive?.delivered },
+      raw: { cpu: cpuPct('raw'), peakRss: after.raw.peakRss, delivered: ends.raw?.delivered },
     };
     options.log(
       `  B6: ${count(rows)} rows in ${fixed(wallMs / 1000, 1)} s; Offloader CPU ${fixed(figures.offloader.cpu)} % ` +
         `peak RSS ${mib(figures.offloader.peakRss)} delivered ${figures.offloader.delivered}; naive CPU ` +
         `${fixed(figures.naive.cpu)} % peak RSS ${mib(figures.naive.peakRss)} delivered ${figures.naive.delivered}; ` +
-        `idle ${fixed(idlePct, 3)} %; files left ${JSON.stringify(left)}`,
+        `no-SDK floor CPU ${fixed(figures.raw.cpu)} % delivered ${figures.raw.delivered}; idle ${fixed(idlePct, 3)} %; files left ${JSON.stringify(left)}`,
     );
     const allDelivered = figures.offloader.delivered === rows && left.offloader === 0;
     return [
@@ -99,12 +127,15 @@ export async function runB6(options) {
         title: `B6 footprint: ${count(ROWS_PER_SECOND)} rows/s of mixed offload files for ${options.seconds} s → local Kinesis`,
         notes: [
           'Each second one Data, one DataAvg and one alarm file (60/20/20 % of the rows), renamed into place, into ' +
-            'two folders: one read by Offloader (shipped defaults, afterDelivery: delete), one by the naive folder ' +
+            'three folders: one read by Offloader (shipped defaults, afterDelivery: delete), one by the naive folder ' +
             'shipper (poll every second, read whole file, objects keyed by column name, SDK PutRecords of 500 one at ' +
-            'a time, delete). Each sends to its own kinesalite in its own process (not counted), ' +
+            'a time, delete), one by the same shipper without the AWS SDK (request body written into one buffer, ' +
+            'one SHA-256 of it as signing needs, node:http): the least a Node.js shipper does for this work, with ' +
+            'no checkpoints, validation, quarantine or metrics. Each sends to its own kinesalite in its own process ' +
+            '(not counted), ' +
             `to a stream of ${SHARDS} shards (5,000 records/s needs at least 5 at 1,000 records/s each). ` +
             'CPU = (user + sys) seconds the producer process reports (process.cpuUsage) over the wall time from the ' +
-            'first file until both folders were empty; % of one core. Both run at the same time, so both see the ' +
+            'first file until all three folders were empty; % of one core. All run at the same time, so all see the ' +
             'same machine load. RSS = VmHWM (peak) of the producer process. Offloader runs with the process ' +
             'setting of `offloader run` (limitHeapGrowth: old generation ≤ 1.5× its live size; young generation held ' +
             'at 16 MB below 128 MB/s of allocation).',
@@ -120,6 +151,14 @@ export async function runB6(options) {
             pass: figures.offloader.cpu <= CPU_TARGET_PCT,
             key: 'b6.cpu.vs.naive',
             ratioValue: figures.offloader.cpu / figures.naive.cpu,
+          },
+          {
+            what: 'Offloader CPU beside the floor: the naive shipper without the SDK, % of one core',
+            value: `${fixed(figures.offloader.cpu)} %`,
+            baseline: `${fixed(figures.raw.cpu)} % (no SDK)`,
+            ratio: fixed(figures.offloader.cpu / figures.raw.cpu),
+            target: 'report',
+            pass: null,
           },
           {
             what: 'Offloader peak RSS (naive shipper as baseline)',
